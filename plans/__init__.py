@@ -1,0 +1,1 @@
+"""Built-in plan specs, shipped as package data."""

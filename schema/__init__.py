@@ -1,0 +1,1 @@
+"""JSON Schemas for plans and results, shipped as package data."""

@@ -1,0 +1,3 @@
+from tcmcheck.cli import main
+
+main()

@@ -1,0 +1,245 @@
+"""Read a submission CSV: one row per indicator per reporting period."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from tcmcheck.errors import ActualsError, Problem
+from tcmcheck.model import Indicator, Plan
+from tcmcheck.periods import Period, parse_period
+
+MAX_PROBLEMS = 20
+
+COLUMN_ALIASES = {
+    "indicator": ("indicator", "indicator_id", "id", "指标", "指标id", "指标编号", "指标代码"),
+    "period": ("period", "期间", "时期", "报告期", "统计期"),
+    "value": ("value", "数值", "值", "实际值", "完成值"),
+    "note": ("note", "notes", "备注", "说明"),
+}
+REQUIRED_COLUMNS = ("indicator", "period", "value")
+INFORMATIVE_COLUMNS = ("name", "名称", "指标名称", "target", "目标", "unit", "单位")
+
+YES = {"yes", "y", "true", "1", "done", "是", "已完成", "完成", "已建成", "达标"}
+NO = {"no", "n", "false", "0", "not done", "否", "未完成", "未建成", "未达标"}
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+@dataclass(frozen=True)
+class Report:
+    indicator_id: str
+    period: Period
+    value: float | str | bool
+    raw: str
+    line: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Actuals:
+    source: str
+    encoding: str
+    reports: tuple[Report, ...]
+
+    def for_indicator(self, indicator_id: str) -> tuple[Report, ...]:
+        return tuple(r for r in self.reports if r.indicator_id == indicator_id)
+
+
+def _canonical_column(name: str) -> str | None:
+    folded = unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "_")
+    for column, aliases in COLUMN_ALIASES.items():
+        if folded in aliases:
+            return column
+    return None
+
+
+def parse_number(text: str, allow_percent: bool) -> float:
+    """'1,380', '30%', '30 %', '３０％' -> float. ValueError when it is not a number."""
+    raw = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if raw.endswith("%"):
+        if not allow_percent:
+            raise ValueError("a percent sign on a value that is not a percentage")
+        raw = raw[:-1]
+    if _THOUSANDS.match(raw):
+        raw = raw.replace(",", "")
+    if not _NUMBER.match(raw):
+        raise ValueError("expected a number")
+    return float(raw)
+
+
+def parse_yes_no(text: str) -> bool:
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise ValueError("expected yes/no (是/否, 已完成/未完成, true/false)")
+
+
+def parse_value(text: str, indicator: Indicator) -> float | str | bool:
+    if indicator.value_type == "yes_no":
+        return parse_yes_no(text)
+    if indicator.value_type == "grade":
+        level = indicator.scale.canonical(text) if indicator.scale else None
+        if level is None:
+            levels = ", ".join(indicator.scale.levels) if indicator.scale else ""
+            raise ValueError(f"expected a grade on the scale {levels}")
+        return level
+    return parse_number(text, allow_percent=indicator.unit == "percent")
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding it was read with: UTF-8 (with or without BOM), else GB18030."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise ActualsError(Problem("csv-encoding", f"unknown encoding {encoding!r}", source, field="--encoding")) from None
+        except UnicodeDecodeError as exc:
+            raise ActualsError(Problem("csv-encoding", f"not valid {encoding} at byte {exc.start}", source)) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ActualsError(Problem("csv-encoding", f"starts with a UTF-8 BOM but is not UTF-8 at byte {exc.start + 3}", source)) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise ActualsError(Problem(
+            "csv-encoding",
+            f"neither UTF-8 nor GB18030/GBK (byte {exc.start}); save the file as UTF-8 or give --encoding",
+            source)) from None
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of an ACTUALS argument; '-' is standard input."""
+    if path == "-":
+        import sys
+        return sys.stdin.buffer.read()
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise ActualsError(Problem("csv-not-file", "is a directory, expected a CSV file", path))
+        return target.read_bytes()
+    except FileNotFoundError:
+        raise ActualsError(Problem("csv-not-found", "no such file", path)) from None
+    except OSError as exc:
+        raise ActualsError(Problem("csv-unreadable", exc.strerror or str(exc), path)) from None
+
+
+def read_actuals(data: bytes, plan: Plan, source: str, encoding: str | None = None) -> Actuals:
+    text, used = decode(data, source, encoding)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ActualsError(Problem("csv-nul-byte", "contains a NUL byte; is this really a CSV file?", source, line))
+    if not text.strip():
+        raise ActualsError(Problem("csv-empty", "the file is empty; expected a header row indicator,period,value", source, 1))
+    rows = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    try:
+        header = next(rows)
+        columns = _header_columns(header, source)
+        reports = _read_rows(rows, columns, len(header), plan, source, problems)
+    except csv.Error as exc:
+        problems.append(Problem("csv-syntax", str(exc), source, rows.line_num))
+        reports = []
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        raise ActualsError(*shown, omitted=len(problems) - len(shown))
+    return Actuals(source, used, tuple(reports))
+
+
+def _header_columns(header: list[str], source: str) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        column = _canonical_column(name)
+        if column is None:
+            continue
+        if column in columns:
+            raise ActualsError(Problem(
+                "csv-duplicate-column",
+                f"columns {header[columns[column]]!r} and {name!r} both name {column!r}",
+                source, 1, index + 1))
+        columns[column] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ActualsError(Problem(
+            "csv-missing-column",
+            f"no {', '.join(missing)} column; the header must name indicator, period and value "
+            f"(or 指标, 期间, 数值); found {', '.join(repr(h) for h in header)}",
+            source, 1))
+    return columns
+
+
+def _read_rows(rows, columns: dict[str, int], width: int, plan: Plan, source: str,
+               problems: list[Problem]) -> list[Report]:
+    seen: dict[tuple[str, Period], Report] = {}
+    reports: list[Report] = []
+    known_ids = [i.id for i in plan.indicators]
+    for cells in rows:
+        line = rows.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {width}", source, line))
+            continue
+        if len(cells) <= max(columns[c] for c in REQUIRED_COLUMNS):
+            problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {width}", source, line))
+            continue
+
+        def cell(column: str) -> str:
+            index = columns.get(column)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        indicator_id, raw_period, raw_value = cell("indicator"), cell("period"), cell("value")
+        if not raw_value:
+            continue
+        indicator = plan.indicator(indicator_id)
+        if indicator is None:
+            problems.append(Problem(
+                "csv-unknown-indicator",
+                f"no indicator {indicator_id!r} in plan {plan.id}{_suggest(indicator_id, known_ids)}",
+                source, line, columns["indicator"] + 1, "indicator"))
+            continue
+        try:
+            period = parse_period(raw_period)
+        except ValueError as exc:
+            problems.append(Problem("csv-bad-period", str(exc), source, line, columns["period"] + 1, "period"))
+            continue
+        try:
+            value = parse_value(raw_value, indicator)
+        except ValueError as exc:
+            problems.append(Problem(
+                "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}",
+                source, line, columns["value"] + 1, "value"))
+            continue
+        report = Report(indicator.id, period, value, raw_value, line, cell("note"))
+        key = (indicator.id, period)
+        earlier = seen.get(key)
+        if earlier is not None:
+            if earlier.value != value:
+                problems.append(Problem(
+                    "csv-duplicate-report",
+                    f"{indicator.id} for {period} is {raw_value!r} here but {earlier.raw!r} on line {earlier.line}",
+                    source, line, columns["value"] + 1, "value"))
+            continue
+        seen[key] = report
+        reports.append(report)
+    return reports
+
+
+def _suggest(wanted: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""

@@ -1,0 +1,151 @@
+"""Words for targets, values and details, in Chinese or English, shared by every output format."""
+
+from __future__ import annotations
+
+from tcmcheck.actuals import Report
+from tcmcheck.model import Indicator, Milestone
+from tcmcheck.result import IndicatorResult, Message
+
+OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+_SUFFIX = {
+    "en": {"percent": "%", "per_1000": "‰", "per_10000": "‱", "per_100000": " per 100k",
+           "yuan": " yuan", "yuan_10k": " ×10k yuan", "yuan_100m": " ×100m yuan",
+           "person_times": " visits", "mu": " mu", "hectare": " ha", "tonne": " t"},
+    "zh": {"percent": "%", "per_1000": "‰", "per_10000": "‱", "per_100000": "/10万",
+           "yuan": "元", "yuan_10k": "万元", "yuan_100m": "亿元", "person_times": "人次",
+           "mu": "亩", "hectare": "公顷", "tonne": "吨", "rank": "名"},
+}
+
+
+def number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+
+
+def value_text(value, indicator: Indicator, lang: str) -> str:
+    if isinstance(value, bool):
+        if lang == "zh":
+            return "已完成" if value else "未完成"
+        return "done" if value else "not done"
+    if isinstance(value, str):
+        return value
+    suffix = _SUFFIX[lang].get(indicator.unit, "")
+    if not suffix and lang == "zh" and indicator.unit_label and indicator.unit == "count":
+        suffix = indicator.unit_label
+    return number(value) + suffix
+
+
+def condition_text(indicator: Indicator, milestone: Milestone, lang: str) -> str:
+    """What one milestone asks, without its date: '≥ 25%', '3–5', '×2 baseline', 'A or better'."""
+    if indicator.kind == "milestone":
+        return "建成/完成" if lang == "zh" else "done"
+    if indicator.kind == "grade":
+        return f"{milestone.grade}{'及以上' if lang == 'zh' else ' or better'}"
+    if indicator.kind == "range":
+        return f"{value_text(milestone.low, indicator, lang)}–{value_text(milestone.high, indicator, lang)}"
+    if indicator.kind == "relative":
+        factor = number(milestone.factor)
+        base = indicator.baseline
+        if base.value is not None:
+            return f"≥ ×{factor} ({value_text(base.value, indicator, lang)}, {base.period})"
+        return f"≥ ×{factor} {'基期' if lang == 'zh' else 'of'} {base.period}"
+    symbol = OP_SYMBOLS[indicator.op]
+    if indicator.unit == "rank":
+        return f"{'排名' if lang == 'zh' else 'rank'} {symbol} {number(milestone.value)}"
+    return f"{symbol} {value_text(milestone.value, indicator, lang)}"
+
+
+def due_text(indicator: Indicator, milestone: Milestone, lang: str) -> str:
+    when = milestone.due.end.isoformat()
+    if indicator.kind == "maintain":
+        start = indicator.since.label if indicator.since else None
+        if lang == "zh":
+            return f"保持至{when}" if start is None else f"{start}起保持至{when}"
+        return f"held through {when}" if start is None else f"held {start} to {when}"
+    if indicator.kind == "annual":
+        return f"{milestone.due.end.year}{'年' if lang == 'zh' else ''}"
+    return f"{when}前" if lang == "zh" else f"by {when}"
+
+
+def milestone_text(indicator: Indicator, milestone: Milestone, lang: str) -> str:
+    if indicator.kind == "annual":
+        return f"{due_text(indicator, milestone, lang)}: {condition_text(indicator, milestone, lang)}"
+    return f"{condition_text(indicator, milestone, lang)} {due_text(indicator, milestone, lang)}"
+
+
+def target_text(indicator: Indicator, lang: str) -> str:
+    """The final target, then interim ones: '≥ 2000 by 2025-12-31 (≥ 1500 by 2024-12-31)'."""
+    if indicator.kind == "annual":
+        values = {m.value for m in indicator.milestones}
+        years = "、".join(str(m.due.end.year) for m in indicator.milestones) if lang == "zh" else \
+            ", ".join(str(m.due.end.year) for m in indicator.milestones)
+        if len(values) == 1:
+            each = "每年" if lang == "zh" else "each year"
+            return f"{condition_text(indicator, indicator.final, lang)} {each} ({years})"
+        return "; ".join(milestone_text(indicator, m, lang) for m in indicator.milestones)
+    text = milestone_text(indicator, indicator.final, lang)
+    interim = indicator.milestones[:-1]
+    if interim:
+        text += " (" + "; ".join(milestone_text(indicator, m, lang) for m in interim) + ")"
+    return text
+
+
+def actual_text(item: IndicatorResult, lang: str) -> str:
+    return value_text(item.actual.value, item.indicator, lang) if item.actual else ""
+
+
+def period_text(report: Report | None) -> str:
+    return report.period.label if report else ""
+
+
+def progress_text(progress: float | None) -> str:
+    if progress is None:
+        return "—"
+    shown = max(0.0, min(progress, 1.0))
+    return f"{shown * 100:.0f}%" + ("+" if progress > 1.0 else "")
+
+
+_TEMPLATES = {
+    "no_report": ("no report on or before {as_of}", "{as_of}前无报送数据"),
+    "no_baseline": ("no value for the baseline period {period}", "缺少基期{period}数据"),
+    "met_at_deadline": ("met at the {due} deadline", "{due}到期已达标"),
+    "missed_at_deadline": ("missed the {due} deadline", "{due}到期未达标"),
+    "met_early": ("met ahead of the {due} deadline", "已提前达标（{due}到期）"),
+    "interim_missed": ("interim target {milestone} missed", "阶段目标（{milestone}）未完成"),
+    "due_later": ("not yet; due {due}", "尚未完成，{due}到期"),
+    "trend_not_assessed": ("one report and no baseline: trend not assessed; due {due}",
+                           "仅一期数据且无基线，未评估趋势；{due}到期"),
+    "behind_trajectory": ("behind trajectory: {expected} expected by then (target due {due})",
+                          "低于序时进度：应达{expected}（{due}目标）"),
+    "on_trajectory": ("on trajectory: {expected} expected by then (target due {due})",
+                      "符合序时进度：应达{expected}（{due}目标）"),
+    "no_report_in_window": ("no report between {start} and {end}", "{start}至{end}无报送数据"),
+    "maintain_broken": ("not held in {periods}", "{periods}未保持"),
+    "maintain_held": ("held in all {count} reports (through {end})", "{count}期报送均保持（至{end}）"),
+    "annual_missed": ("missed in {years}", "{years}年未达标"),
+    "annual_not_reported": ("no report for {years}", "{years}年未报送"),
+    "no_report_for_year": ("no report for {year}", "{year}年未报送"),
+    "annual_all_met": ("met in all {count} years", "{count}个年度均达标"),
+    "annual_behind": ("{year} so far is below the pro-rata {expected}", "{year}年进度低于序时{expected}"),
+    "annual_on_track": ("{count} completed years met; current year on pace", "已完成年度{count}个均达标，当年序时推进"),
+}
+
+
+def detail_text(item: IndicatorResult, lang: str) -> str:
+    return message_text(item.detail, item.indicator, lang)
+
+
+def message_text(message: Message, indicator: Indicator, lang: str) -> str:
+    english, chinese = _TEMPLATES[message.key]
+    params = {}
+    for name, value in message.params:
+        if isinstance(value, Milestone):
+            params[name] = milestone_text(indicator, value, lang)
+        elif isinstance(value, float):
+            params[name] = value_text(value, indicator, lang)
+        elif isinstance(value, tuple):
+            params[name] = ("、" if lang == "zh" else ", ").join(value)
+        else:
+            params[name] = value
+    return (chinese if lang == "zh" else english).format(**params)

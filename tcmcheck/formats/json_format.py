@@ -1,0 +1,72 @@
+"""JSON for machines; described by schema/result.schema.json."""
+
+from __future__ import annotations
+
+import json
+
+from tcmcheck import __version__, describe
+from tcmcheck.formats import RenderOptions
+from tcmcheck.model import Indicator
+from tcmcheck.result import STATUSES, IndicatorResult, Result
+
+
+def _milestone(indicator: Indicator, milestone) -> dict:
+    data = {"due": milestone.due.end.isoformat()}
+    for name in ("value", "low", "high", "factor", "grade"):
+        value = getattr(milestone, name)
+        if value is not None:
+            data[name] = value
+    return data
+
+
+def _indicator(item: IndicatorResult, lang: str) -> dict:
+    indicator = item.indicator
+    report = item.actual
+    return {
+        "id": indicator.id,
+        "name": indicator.name(lang),
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "kind": indicator.kind,
+        "unit": indicator.unit,
+        "op": indicator.op,
+        "status": item.status.value,
+        "target": describe.target_text(indicator, lang),
+        "milestones": [_milestone(indicator, m) for m in indicator.milestones],
+        "actual": report.value if report else None,
+        "period": report.period.label if report else None,
+        "line": report.line if report else None,
+        "progress": item.progress,
+        "detail": describe.detail_text(item, lang),
+        "responsible": list(indicator.responsible),
+    }
+
+
+def to_dict(result: Result, lang: str) -> dict:
+    plan = result.plan
+    counts = result.summary
+    return {
+        "tool": {"name": "tcmcheck", "version": __version__},
+        "plan": {
+            "id": plan.id,
+            "city": plan.city(lang),
+            "city_zh": plan.city_zh,
+            "city_en": plan.city_en,
+            "province": plan.province_zh if lang == "zh" else plan.province_en,
+            "title": plan.title,
+            "number": plan.number,
+            "issued": plan.issued,
+            "period": {"start": plan.start_year, "end": plan.end_year},
+        },
+        "as_of": result.as_of.isoformat(),
+        "actuals": result.source,
+        "summary": {status.value: counts[status] for status in STATUSES},
+        "indicators": [_indicator(item, lang) for item in result.indicators],
+        "warnings": [
+            {"code": w.code, "message": w.message, "file": w.file, "line": w.line} for w in result.warnings
+        ],
+    }
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    return json.dumps(to_dict(result, options.lang), ensure_ascii=False, indent=2) + "\n"

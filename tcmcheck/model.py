@@ -1,0 +1,129 @@
+"""The plan model: frozen dataclasses built from a validated plan spec."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from tcmcheck.periods import Period
+
+LOWER_IS_BETTER = ("<=", "<")
+NUMERIC_KINDS = ("threshold", "range", "relative", "maintain", "annual")
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    levels: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def canonical(self, text: str) -> str | None:
+        """The level a reported grade names, or None when it is not on this scale."""
+        wanted = _fold(text)
+        for level in self.levels:
+            if _fold(level) == wanted:
+                return level
+        for alias, level in self.aliases:
+            if _fold(alias) == wanted:
+                return level
+        return None
+
+    def place(self, level: str) -> int:
+        return self.levels.index(level)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().replace(" ", "").upper()
+
+
+@dataclass(frozen=True)
+class Milestone:
+    due: Period
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    factor: float | None = None
+    grade: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    period: Period
+    value: float | str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name_zh: str
+    name_en: str
+    section: str
+    quote: str
+    kind: str
+    unit: str
+    milestones: tuple[Milestone, ...]
+    responsible: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    unit_label: str | None = None
+    nature: str | None = None
+    op: str | None = None
+    scale: Scale | None = None
+    since: Period | None = None
+    baseline: Baseline | None = None
+    deadline_inferred: bool = False
+    tags: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def final(self) -> Milestone:
+        return self.milestones[-1]
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.op in LOWER_IS_BETTER
+
+    @property
+    def value_type(self) -> str:
+        """What a reported value must be: number, grade or yes/no."""
+        if self.kind == "grade":
+            return "grade"
+        if self.kind == "milestone":
+            return "yes_no"
+        return "number"
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    city_zh: str
+    city_en: str
+    province_zh: str
+    province_en: str
+    title: str
+    start_year: int
+    end_year: int
+    indicators: tuple[Indicator, ...]
+    number: str | None = None
+    issued: str | None = None
+    status: str | None = None
+    title_en: str | None = None
+    source: str = ""
+    scales: tuple[Scale, ...] = field(default=())
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        return None
+
+    def city(self, lang: str) -> str:
+        return self.city_zh if lang == "zh" else self.city_en
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start_year}–{self.end_year}"

@@ -1,0 +1,75 @@
+"""Reporting periods. A period is named by its end: 2024, 2024-06, 2024-06-15, 2024Q2, 2024H1."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+_PATTERNS = [
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "month"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "day"),
+    (re.compile(r"^(\d{4})-?Q([1-4])$", re.I), "quarter"),
+    (re.compile(r"^(\d{4})-?H([12])$", re.I), "half"),
+    (re.compile(r"^(\d{4})年$"), "year"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月$"), "month"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"), "day"),
+    (re.compile(r"^(\d{4})年第?([1-4一二三四])季度?$"), "quarter"),
+    (re.compile(r"^(\d{4})年(上|下)半年$"), "half"),
+]
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    end: date
+    start: date
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _build(kind: str, groups: tuple[str, ...]) -> Period:
+    year = int(groups[0])
+    if kind == "year":
+        return Period(date(year, 12, 31), date(year, 1, 1), f"{year}")
+    if kind == "month":
+        month = int(groups[1])
+        return Period(_month_end(year, month), date(year, month, 1), f"{year}-{month:02d}")
+    if kind == "day":
+        day = date(year, int(groups[1]), int(groups[2]))
+        return Period(day, day, day.isoformat())
+    if kind == "quarter":
+        quarter = _CN_DIGITS.get(groups[1]) or int(groups[1])
+        return Period(_month_end(year, quarter * 3), date(year, quarter * 3 - 2, 1), f"{year}Q{quarter}")
+    half = {"上": 1, "下": 2}.get(groups[1]) or int(groups[1])
+    return Period(_month_end(year, half * 6), date(year, half * 6 - 5, 1), f"{year}H{half}")
+
+
+def parse_period(text: object) -> Period:
+    """Parse a period; raise ValueError with a short reason when it is not one."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    for pattern, kind in _PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                return _build(kind, match.groups())
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not a real date ({exc})") from None
+    raise ValueError(
+        f"{text!r} is not a period; expected 2024, 2024-06, 2024-06-15, 2024Q2 or 2024H1"
+    )
+
+
+def parse_date(text: object) -> date:
+    """A date for --as-of: a day, or any period (meaning its last day)."""
+    return parse_period(text).end

@@ -1,0 +1,84 @@
+"""Text for the plan-level commands: plans, show and template."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from tabulate import tabulate
+
+from tcmcheck import describe
+from tcmcheck.model import Plan
+
+TEMPLATE_COLUMNS = {
+    "en": ("indicator", "name", "unit", "target", "period", "value", "note"),
+    "zh": ("指标", "指标名称", "单位", "目标", "期间", "数值", "备注"),
+}
+
+
+def _title(plan: Plan) -> str:
+    """The document title, with its draft status unless the title already says it."""
+    if plan.status and plan.status not in plan.title:
+        return f"{plan.title}（{plan.status}）"
+    return plan.title
+
+
+def plans_listing(plans: list[Plan], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{
+            "id": p.id, "city_zh": p.city_zh, "city_en": p.city_en, "province_zh": p.province_zh,
+            "province_en": p.province_en, "title": p.title, "number": p.number, "issued": p.issued,
+            "status": p.status, "period": {"start": p.start_year, "end": p.end_year},
+            "indicators": len(p.indicators),
+        } for p in plans], ensure_ascii=False, indent=2) + "\n"
+    rows = [(p.id, f"{p.city_zh} {p.city_en}", f"{p.province_zh} {p.province_en}",
+             p.number or _title(p), p.issued or "—",
+             p.period_label, len(p.indicators)) for p in plans]
+    return tabulate(rows, headers=("id", "city", "province", "document", "issued", "period", "indicators"),
+                    tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
+    header = (f"{plan.id}: {plan.city_zh} {plan.city_en}, {plan.province_zh} {plan.province_en}\n"
+              f"{_title(plan)}"
+              + (f", {plan.number}" if plan.number else "")
+              + (f", issued {plan.issued}" if plan.issued else "")
+              + f", {plan.period_label}, {len(plan.indicators)} indicators\n")
+    if not verbose:
+        rows = [(i.id, i.name(lang), i.kind, describe.target_text(i, lang), i.nature or "")
+                for i in plan.indicators]
+        table = tabulate(rows, headers=("id", "indicator", "kind", "target", "nature"),
+                         tablefmt="simple", disable_numparse=True)
+        return f"{header}\n{table}\n"
+    blocks = []
+    for number, i in enumerate(plan.indicators, 1):
+        lines = [f"{number}. {i.id}  {i.name_zh} / {i.name_en}",
+                 f"   kind: {i.kind}, unit: {i.unit}" + (f", nature: {i.nature}" if i.nature else "")
+                 + (", deadline inferred" if i.deadline_inferred else ""),
+                 f"   target: {describe.target_text(i, lang)}"]
+        if i.baseline:
+            value = "from the data" if i.baseline.value is None else describe.value_text(i.baseline.value, i, lang)
+            lines.append(f"   baseline: {value} ({i.baseline.period})")
+        lines.append(f"   section: {i.section}")
+        lines.append(f"   quote: {i.quote}")
+        for m in i.milestones:
+            if m.quote:
+                lines.append(f"   quote ({m.due}): {m.quote}")
+        lines.append(f"   responsible: {'、'.join(i.responsible) or '—'}"
+                     + (f" (lead: {'、'.join(i.lead)})" if i.lead else ""))
+        if i.tags:
+            lines.append(f"   tags: {', '.join(i.tags)}")
+        if i.note:
+            lines.append(f"   note: {i.note}")
+        blocks.append("\n".join(lines))
+    return header + "\n" + "\n\n".join(blocks) + "\n"
+
+
+def template_csv(plan: Plan, lang: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS[lang])
+    for i in plan.indicators:
+        writer.writerow((i.id, i.name(lang), i.unit, describe.target_text(i, lang), "", "", ""))
+    return buffer.getvalue()

@@ -1,0 +1,30 @@
+"""Builders for engine tests: indicators and reports without YAML or CSV."""
+
+from __future__ import annotations
+
+from tcmcheck.actuals import Report
+from tcmcheck.model import Baseline, Indicator, Milestone, Scale
+from tcmcheck.periods import parse_period
+
+PERFORMANCE = Scale("performance", ("D", "C", "B", "B+", "A", "A+", "A++"))
+
+
+def milestone(due, **fields) -> Milestone:
+    return Milestone(due=parse_period(due), **fields)
+
+
+def indicator(kind="threshold", op=">=", milestones=None, baseline=None, **fields) -> Indicator:
+    if milestones is None:
+        milestones = (milestone(2025, value=25),)
+    if baseline is not None:
+        baseline = Baseline(parse_period(baseline[0]), baseline[1])
+    unit = {"grade": "grade", "milestone": "yes_no"}.get(kind, "percent")
+    return Indicator(id="x", name_zh="指标", name_en="indicator", section="s", quote="q", kind=kind,
+                     unit=fields.pop("unit", unit), milestones=tuple(milestones),
+                     op=op if kind in ("threshold", "maintain", "annual") else None,
+                     baseline=baseline, **fields)
+
+
+def reports(*pairs) -> list[Report]:
+    """reports(("2023", 20), ("2024", 22)) with line numbers 2, 3, ..."""
+    return [Report("x", parse_period(p), v, str(v), line) for line, (p, v) in enumerate(pairs, start=2)]
