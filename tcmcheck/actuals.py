@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from tcmcheck.errors import ActualsError, Problem
@@ -20,9 +21,10 @@ COLUMN_ALIASES = {
     "period": ("period", "期间", "时期", "报告期", "统计期"),
     "value": ("value", "数值", "值", "实际值", "完成值"),
     "note": ("note", "notes", "备注", "说明"),
+    "plan": ("plan", "计划", "规划", "方案"),
+    "unit": ("unit", "单位"),
 }
 REQUIRED_COLUMNS = ("indicator", "period", "value")
-INFORMATIVE_COLUMNS = ("name", "名称", "指标名称", "target", "目标", "unit", "单位")
 
 YES = {"yes", "y", "true", "1", "done", "是", "已完成", "完成", "已建成", "达标"}
 NO = {"no", "n", "false", "0", "not done", "否", "未完成", "未建成", "未达标"}
@@ -46,9 +48,28 @@ class Actuals:
     source: str
     encoding: str
     reports: tuple[Report, ...]
+    warnings: tuple[Problem, ...] = ()
 
-    def for_indicator(self, indicator_id: str) -> tuple[Report, ...]:
-        return tuple(r for r in self.reports if r.indicator_id == indicator_id)
+
+@dataclass(frozen=True)
+class Table:
+    """A decoded CSV: where its columns are, and its rows with their line numbers."""
+
+    source: str
+    encoding: str
+    header: tuple[str, ...]
+    columns: dict[str, int]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+
+    def cell(self, cells: tuple[str, ...], column: str) -> str:
+        index = self.columns.get(column)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def plan_cells(self) -> list[str]:
+        """The distinct values of the plan column, in order of appearance (blank included)."""
+        if "plan" not in self.columns:
+            return []
+        return list(dict.fromkeys(self.cell(cells, "plan") for _, cells in self.rows))
 
 
 def _canonical_column(name: str) -> str | None:
@@ -138,28 +159,31 @@ def read_bytes(path: str) -> bytes:
 
 
 def read_actuals(data: bytes, plan: Plan, source: str, encoding: str | None = None) -> Actuals:
+    """Reports for `plan` from a CSV; rows of a `plan` column that name another plan are left out."""
+    return read_reports(parse_table(data, source, encoding), plan)
+
+
+def parse_table(data: bytes, source: str, encoding: str | None = None) -> Table:
     text, used = decode(data, source, encoding)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ActualsError(Problem("csv-nul-byte", "contains a NUL byte; is this really a CSV file?", source, line))
     if not text.strip():
         raise ActualsError(Problem("csv-empty", "the file is empty; expected a header row indicator,period,value", source, 1))
-    rows = csv.reader(io.StringIO(text, newline=""))
-    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
     try:
-        header = next(rows)
+        header = tuple(next(reader))
         columns = _header_columns(header, source)
-        reports = _read_rows(rows, columns, len(header), plan, source, problems)
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((reader.line_num, tuple(cells)))
     except csv.Error as exc:
-        problems.append(Problem("csv-syntax", str(exc), source, rows.line_num))
-        reports = []
-    if problems:
-        shown = problems[:MAX_PROBLEMS]
-        raise ActualsError(*shown, omitted=len(problems) - len(shown))
-    return Actuals(source, used, tuple(reports))
+        raise ActualsError(Problem("csv-syntax", str(exc), source, reader.line_num)) from None
+    return Table(source, used, header, columns, tuple(rows))
 
 
-def _header_columns(header: list[str], source: str) -> dict[str, int]:
+def _header_columns(header: tuple[str, ...], source: str) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         column = _canonical_column(name)
@@ -181,27 +205,26 @@ def _header_columns(header: list[str], source: str) -> dict[str, int]:
     return columns
 
 
-def _read_rows(rows, columns: dict[str, int], width: int, plan: Plan, source: str,
-               problems: list[Problem]) -> list[Report]:
+def read_reports(table: Table, plan: Plan, take_blank: bool = True) -> Actuals:
+    """The reports of `plan` in `table`. With a plan column, rows naming another plan are
+    skipped; rows with a blank plan cell are taken when `take_blank`."""
+    source, columns, width = table.source, table.columns, len(table.header)
+    required_width = max(columns[c] for c in REQUIRED_COLUMNS)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     seen: dict[tuple[str, Period], Report] = {}
     reports: list[Report] = []
     known_ids = [i.id for i in plan.indicators]
-    for cells in rows:
-        line = rows.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+    earliest = date(plan.earliest_year, 1, 1)
+    for line, cells in table.rows:
+        if "plan" in columns:
+            named = table.cell(cells, "plan")
+            if (named and not plan.is_named(named)) or (not named and not take_blank):
+                continue
+        if (len(cells) > width and any(cell.strip() for cell in cells[width:])) or len(cells) <= required_width:
             problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {width}", source, line))
             continue
-        if len(cells) <= max(columns[c] for c in REQUIRED_COLUMNS):
-            problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {width}", source, line))
-            continue
-
-        def cell(column: str) -> str:
-            index = columns.get(column)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        indicator_id, raw_period, raw_value = cell("indicator"), cell("period"), cell("value")
+        indicator_id, raw_period, raw_value = (table.cell(cells, c) for c in REQUIRED_COLUMNS)
         if not raw_value:
             continue
         indicator = plan.indicator(indicator_id)
@@ -223,7 +246,6 @@ def _read_rows(rows, columns: dict[str, int], width: int, plan: Plan, source: st
                 "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}",
                 source, line, columns["value"] + 1, "value"))
             continue
-        report = Report(indicator.id, period, value, raw_value, line, cell("note"))
         key = (indicator.id, period)
         earlier = seen.get(key)
         if earlier is not None:
@@ -232,10 +254,39 @@ def _read_rows(rows, columns: dict[str, int], width: int, plan: Plan, source: st
                     "csv-duplicate-report",
                     f"{indicator.id} for {period} is {raw_value!r} here but {earlier.raw!r} on line {earlier.line}",
                     source, line, columns["value"] + 1, "value"))
+            else:
+                warnings.append(Problem(
+                    "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier.line}; read once",
+                    source, line))
             continue
+        report = Report(indicator.id, period, value, raw_value, line, table.cell(cells, "note"))
         seen[key] = report
         reports.append(report)
-    return reports
+        warnings.extend(_suspicious(report, indicator, table.cell(cells, "unit"), earliest, source))
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        raise ActualsError(*shown, omitted=len(problems) - len(shown))
+    return Actuals(source, table.encoding, tuple(reports), tuple(warnings))
+
+
+def _suspicious(report: Report, indicator: Indicator, unit: str, earliest: date, source: str) -> list[Problem]:
+    """Usable values that look wrong."""
+    found = []
+    value = report.value
+    if isinstance(value, float) and not isinstance(value, bool):
+        if indicator.unit == "percent" and value > 100:
+            found.append(Problem("csv-percent-over-100", f"{indicator.id} is {report.raw}, above 100%", source, report.line))
+        if value < 0 and indicator.unit not in ("ratio",):
+            found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({report.raw})", source, report.line))
+    if report.period.end < earliest:
+        found.append(Problem(
+            "csv-period-before-plan", f"{indicator.id} is reported for {report.period}, before the plan starts",
+            source, report.line))
+    if unit and unit != indicator.unit:
+        found.append(Problem(
+            "csv-unit-mismatch", f"{indicator.id} is given in {unit!r}; the plan measures it in {indicator.unit!r}",
+            source, report.line))
+    return found
 
 
 def _suggest(wanted: str, known: list[str]) -> str:

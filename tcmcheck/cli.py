@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -12,7 +13,7 @@ import click
 from tcmcheck import __version__
 from tcmcheck.errors import TcmcheckError
 from tcmcheck.formats import FORMATS, RenderOptions
-from tcmcheck.periods import parse_date
+from tcmcheck.periods import parse_date, parse_period
 from tcmcheck.result import STATUSES, Status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -62,6 +63,19 @@ def _color(output: str | None) -> bool:
     return (output is None or output == "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def _options(lang: str, output: str | None, fail_on: frozenset[Status]) -> RenderOptions:
+    color = _color(output)
+    width = shutil.get_terminal_size((160, 24)).columns if color else 160
+    return RenderOptions(lang=lang, color=color, width=width, fail_on=fail_on)
+
+
+as_of_option = click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
+                            help="Evaluate as of DATE (2024-12-31, or a period such as 2024Q4); default today.")
+fail_on_option = click.option("--fail-on", "fail_on", callback=_fail_on, default="fail", show_default=True,
+                              metavar="STATUS[,STATUS...]|none",
+                              help="Exit 1 when any indicator has one of these statuses.")
+encoding_option = click.option("--encoding", help="Read CSVs in this encoding instead of detecting UTF-8 or GB18030.")
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
                            help="Language of names and details.")
 output_option = click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
@@ -122,38 +136,109 @@ def validate(plans: tuple[str, ...]) -> None:
 @click.argument("plan")
 @lang_option
 @output_option
+@click.option("--period", metavar="PERIOD", help="Fill the period column (2024, 2024Q4, 2024-06, ...).")
+@click.option("--with-plan", is_flag=True, help="Add a plan column, for submissions that mix plans.")
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel opens the file cleanly.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def template(plan: str, lang: str, output: str | None, force: bool) -> None:
+def template(plan: str, lang: str, output: str | None, period: str | None, with_plan: bool, bom: bool,
+             force: bool) -> None:
     """A blank submission CSV for PLAN: one row per indicator, ready to fill in."""
     from tcmcheck import views
     from tcmcheck.spec import resolve_plan
 
-    _emit(views.template_csv(resolve_plan(plan), lang), output, overwrite=force)
+    if period is not None:
+        try:
+            period = parse_period(period).label
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--period") from None
+    text = views.template_csv(resolve_plan(plan), lang, period=period, with_plan=with_plan)
+    _emit(("\ufeff" if bom else "") + text, output, overwrite=force)
 
 
 @main.command()
 @click.argument("plan")
 @click.argument("actuals", metavar="ACTUALS.csv")
-@click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
-              help="Evaluate as of DATE (2024-12-31, or a period such as 2024Q4); default today.")
+@as_of_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--fail-on", "fail_on", callback=_fail_on, default="fail", show_default=True,
-              metavar="STATUS[,STATUS...]|none", help="Exit 1 when any indicator has one of these statuses.")
+@fail_on_option
 @lang_option
 @output_option
-@click.option("--encoding", help="Read ACTUALS in this encoding instead of detecting UTF-8 or GB18030.")
+@encoding_option
+@strict_option
 def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[Status], lang: str,
-           output: str | None, encoding: str | None) -> None:
+           output: str | None, encoding: str | None, strict: bool) -> None:
     """Compare ACTUALS.csv (or - for standard input) with PLAN's targets."""
     from tcmcheck.actuals import read_actuals, read_bytes
     from tcmcheck.engine import evaluate
+    from tcmcheck.errors import ActualsError
     from tcmcheck.formats import render
     from tcmcheck.spec import resolve_plan
 
     spec = resolve_plan(plan)
     source = "<stdin>" if actuals == "-" else actuals
     result = evaluate(spec, read_actuals(read_bytes(actuals), spec, source, encoding), as_of)
-    width = shutil.get_terminal_size((160, 24)).columns if _color(output) else 160
-    options = RenderOptions(lang=lang, color=_color(output), width=width, fail_on=fail_on)
-    _emit(render(fmt, result, options), output, inputs=(actuals, plan))
+    if strict and result.warnings:
+        raise ActualsError(*result.warnings)
+    _emit(render(fmt, result, _options(lang, output, fail_on)), output, inputs=(actuals, plan))
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
+@click.option("--plan", "plan_reference", metavar="PLAN",
+              help="The plan for files with no plan column whose name doesn't start with a plan id.")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@fail_on_option
+@lang_option
+@output_option
+@encoding_option
+@strict_option
+def summary(paths: tuple[str, ...], plan_reference: str | None, as_of: date, fmt: str,
+            fail_on: frozenset[Status], lang: str, output: str | None, encoding: str | None, strict: bool) -> None:
+    """Check many submissions: a row per (file, plan) with its status counts, then a total.
+
+    Each CSV names its plan by a plan column (id or city name), else by a file name that starts
+    with the plan id (jiangmen-2024Q4.csv), else by --plan. Directories are searched for *.csv.
+    """
+    from tcmcheck.batch import summarise
+    from tcmcheck.formats import render_summary
+    from tcmcheck.spec import builtin_ids, resolve_plan
+
+    default_plan = resolve_plan(plan_reference) if plan_reference else None
+    known: dict[str, object] = {}
+
+    def resolve(reference: str):
+        if reference not in known:
+            known[reference] = resolve_plan(reference)
+        return known[reference]
+
+    with _progress() as on_file:
+        result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file)
+    _emit(render_summary(fmt, result, _options(lang, output, fail_on)), output, inputs=paths)
+    if result.error_count:
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _progress(threshold: int = 5):
+    """A progress bar on stderr when it is a terminal and there are more than a few files."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = None
+
+        def on_file(done: int, total: int, path: str) -> None:
+            nonlocal task
+            if total <= threshold:
+                return
+            if task is None:
+                task = progress.add_task("checking", total=total)
+            progress.update(task, completed=done, description=path[-40:])
+
+        yield on_file

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 from tcmcheck.actuals import Actuals, Report
+from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Milestone, Plan
 from tcmcheck.result import IndicatorResult, Message, Result, Status
 
@@ -28,7 +29,17 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
         evaluate_indicator(indicator, by_indicator.get(indicator.id, ()), as_of, plan.start_year)
         for indicator in plan.indicators
     )
-    return Result(plan, as_of, actuals.source, items)
+    return Result(plan, as_of, actuals.source, items, actuals.warnings + _ignored_after(actuals, as_of))
+
+
+def _ignored_after(actuals: Actuals, as_of: date) -> tuple[Problem, ...]:
+    later = [r for r in actuals.reports if r.period.end > as_of]
+    if not later:
+        return ()
+    first = min(later, key=lambda r: r.line)
+    return (Problem("csv-period-after-as-of",
+                    f"{len(later)} report(s) for periods ending after {as_of.isoformat()} were ignored "
+                    f"(first: {first.indicator_id} {first.period})", actuals.source, first.line),)
 
 
 def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:

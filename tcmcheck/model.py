@@ -121,6 +121,21 @@ class Plan:
                 return indicator
         return None
 
+    @property
+    def names(self) -> frozenset[str]:
+        """What a user may call the plan: id, Chinese city name with or without 市, English city name."""
+        return frozenset({self.id, self.city_zh, self.city_zh.removesuffix("市"), self.city_en.lower()})
+
+    def is_named(self, reference: str) -> bool:
+        reference = reference.strip()
+        return reference in self.names or reference.lower() in self.names
+
+    @property
+    def earliest_year(self) -> int:
+        """The plan's start year, or an earlier baseline year."""
+        years = [i.baseline.period.end.year for i in self.indicators if i.baseline]
+        return min([self.start_year, *years])
+
     def city(self, lang: str) -> str:
         return self.city_zh if lang == "zh" else self.city_en
 

@@ -76,8 +76,7 @@ def resolve_plan(reference: str) -> Plan:
     if wanted in ids:
         return load_builtin(wanted)
     for plan in builtin_plans():
-        names = {plan.city_zh, plan.city_zh.removesuffix("市"), plan.city_en.lower()}
-        if wanted in names or reference.strip() in names:
+        if plan.is_named(reference):
             return plan
     raise PlanError(Problem("plan-unknown", f"no plan {reference!r}; built-in plans: {', '.join(ids)}", field="PLAN"))
 

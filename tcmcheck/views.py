@@ -75,10 +75,12 @@ def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
     return header + "\n" + "\n\n".join(blocks) + "\n"
 
 
-def template_csv(plan: Plan, lang: str) -> str:
+def template_csv(plan: Plan, lang: str, period: str | None = None, with_plan: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TEMPLATE_COLUMNS[lang])
+    plan_header = ("规划",) if lang == "zh" else ("plan",)
+    writer.writerow((plan_header if with_plan else ()) + TEMPLATE_COLUMNS[lang])
     for i in plan.indicators:
-        writer.writerow((i.id, i.name(lang), i.unit, describe.target_text(i, lang), "", "", ""))
+        cells = (i.id, i.name(lang), i.unit, describe.target_text(i, lang), period or "", "", "")
+        writer.writerow(((plan.id,) if with_plan else ()) + cells)
     return buffer.getvalue()

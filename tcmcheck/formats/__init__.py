@@ -6,9 +6,10 @@ import importlib
 from dataclasses import dataclass, field
 
 from tcmcheck import describe
+from tcmcheck.batch import Outcome, Summary
 from tcmcheck.result import STATUSES, IndicatorResult, Result, Status
 
-FORMATS = ("table", "plain", "markdown", "json", "csv", "junit")
+FORMATS = ("table", "plain", "markdown", "json", "csv", "junit", "github")
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,20 @@ class RenderOptions:
     fail_on: frozenset[Status] = field(default=frozenset({Status.FAIL}))
 
 
-def render(name: str, result: Result, options: RenderOptions) -> str:
+def _module(name: str):
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
-    return importlib.import_module(f"tcmcheck.formats.{name}_format").render(result, options)
+    return importlib.import_module(f"tcmcheck.formats.{name}_format")
+
+
+def render(name: str, result: Result, options: RenderOptions) -> str:
+    """A `status` report."""
+    return _module(name).render(result, options)
+
+
+def render_summary(name: str, summary: Summary, options: RenderOptions) -> str:
+    """A `summary` report over many submissions."""
+    return _module(name).render_summary(summary, options)
 
 
 HEADERS = {
@@ -58,3 +69,47 @@ def summary_line(result: Result, lang: str) -> str:
     parts = [f"{status.label(lang)} {counts[status]}" for status in STATUSES]
     total = f"共{len(result.indicators)}项" if lang == "zh" else f"{len(result.indicators)} indicators"
     return f"{total}: " + separator.join(parts)
+
+
+def warning_lines(result: Result) -> str:
+    """Warnings, one a line, for the formats a person reads; empty when there are none."""
+    return "".join(f"warning: {w}\n" for w in result.warnings)
+
+
+SUMMARY_HEADERS = {
+    "en": ("file", "plan", *(s.value for s in STATUSES), "worst"),
+    "zh": ("文件", "规划", *(s.zh for s in STATUSES), "最差"),
+}
+
+
+def summary_row(outcome: Outcome, lang: str) -> tuple[str, ...]:
+    """file, plan, a count per status, and the worst status, or the error in its place."""
+    plan = outcome.plan_id or "—"
+    if outcome.error is not None:
+        first = outcome.error.problems[0]
+        return (outcome.source, plan, *("" for _ in STATUSES), f"error: {first.code}")
+    counts = outcome.result.summary
+    worst = outcome.worst.label(lang) if outcome.worst else "—"
+    return (outcome.source, plan, *(str(counts[s]) for s in STATUSES), worst)
+
+
+def summary_total_row(summary: Summary, lang: str) -> tuple[str, ...]:
+    totals = summary.totals
+    label = "合计" if lang == "zh" else "total"
+    errors = f"{summary.error_count} error(s)" if summary.error_count else ""
+    return (label, f"{len(summary.outcomes)}", *(str(totals[s]) for s in STATUSES), errors)
+
+
+def summary_title(summary: Summary, lang: str) -> str:
+    if lang == "zh":
+        return f"报送汇总（截至{summary.as_of.isoformat()}）"
+    return f"Submissions as of {summary.as_of.isoformat()}"
+
+
+def error_lines(summary: Summary) -> str:
+    """Each unusable file's problems, for the formats a person reads."""
+    lines = []
+    for outcome in summary.outcomes:
+        if outcome.error is not None:
+            lines.extend(f"error: {line}" for line in str(outcome.error).splitlines())
+    return "".join(line + "\n" for line in lines)

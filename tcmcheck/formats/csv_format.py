@@ -7,9 +7,11 @@ import io
 
 from tcmcheck import describe
 from tcmcheck.formats import RenderOptions
-from tcmcheck.result import Result
+from tcmcheck.batch import Summary
+from tcmcheck.result import STATUSES, Result
 
 COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line")
+SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,6 +29,29 @@ def render(result: Result, options: RenderOptions) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
+    _write_rows(writer, result, options)
+    return buffer.getvalue()
+
+
+def render_summary(summary: Summary, options: RenderOptions) -> str:
+    """One row per (file, plan): the status counts, the worst status, or the error."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for outcome in summary.outcomes:
+        if outcome.error is not None:
+            first = outcome.error.problems[0]
+            cells = (outcome.source, outcome.plan_id or "", *("" for _ in STATUSES), "error",
+                     first.code, first.line or "", first.message)
+        else:
+            counts = outcome.result.summary
+            cells = (outcome.source, outcome.plan_id, *(counts[s] for s in STATUSES),
+                     outcome.worst.value if outcome.worst else "", "", "", "")
+        writer.writerow([neutralise(str(cell)) for cell in cells])
+    return buffer.getvalue()
+
+
+def _write_rows(writer, result: Result, options: RenderOptions) -> None:
     for item in result.indicators:
         report = item.actual
         actual = "" if report is None else (
@@ -44,4 +69,3 @@ def render(result: Result, options: RenderOptions) -> str:
             describe.detail_text(item, options.lang),
             report.line if report else "",
         )])
-    return buffer.getvalue()

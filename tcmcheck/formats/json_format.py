@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tcmcheck import __version__, describe
+from tcmcheck.batch import Outcome, Summary
 from tcmcheck.formats import RenderOptions
 from tcmcheck.model import Indicator
 from tcmcheck.result import STATUSES, IndicatorResult, Result
@@ -70,3 +71,29 @@ def to_dict(result: Result, lang: str) -> dict:
 
 def render(result: Result, options: RenderOptions) -> str:
     return json.dumps(to_dict(result, options.lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def _outcome(outcome: Outcome, lang: str) -> dict:
+    data = {"file": outcome.source, "plan": outcome.plan_id, "worst": None, "summary": None,
+            "indicators": [], "warnings": [], "error": None}
+    if outcome.error is not None:
+        data["error"] = {"problems": [
+            {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column, "field": p.field}
+            for p in outcome.error.problems], "omitted": outcome.error.omitted}
+        return data
+    full = to_dict(outcome.result, lang)
+    data.update(worst=outcome.worst.value if outcome.worst else None, summary=full["summary"],
+                indicators=full["indicators"], warnings=full["warnings"])
+    return data
+
+
+def render_summary(summary: Summary, options: RenderOptions) -> str:
+    totals = summary.totals
+    document = {
+        "tool": {"name": "tcmcheck", "version": __version__},
+        "as_of": summary.as_of.isoformat(),
+        "files": [_outcome(o, options.lang) for o in summary.outcomes],
+        "total": {status.value: totals[status] for status in STATUSES},
+        "errors": summary.error_count,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

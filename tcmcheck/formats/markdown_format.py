@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from tcmcheck.formats import HEADERS, RenderOptions, row, summary_line, title
+from tcmcheck.batch import Summary
+from tcmcheck.formats import (
+    error_lines,
+    HEADERS,
+    RenderOptions,
+    row,
+    SUMMARY_HEADERS,
+    summary_line,
+    summary_row,
+    summary_title,
+    summary_total_row,
+    title,
+    warning_lines,
+)
 from tcmcheck.result import Result
 
 
@@ -15,4 +28,13 @@ def _cell(text: str) -> str:
 def render(result: Result, options: RenderOptions) -> str:
     rows = [[_cell(c) for c in row(item, options.lang)] for item in result.indicators]
     table = tabulate(rows, headers=HEADERS[options.lang], tablefmt="github", disable_numparse=True)
-    return f"### {_cell(title(result, options.lang))}\n\n{table}\n\n{summary_line(result, options.lang)}\n"
+    return f"### {_cell(title(result, options.lang))}\n\n{table}\n\n{summary_line(result, options.lang)}\n" + warning_lines(result)
+
+
+def render_summary(summary: Summary, options: RenderOptions) -> str:
+    lang = options.lang
+    rows = [[_cell(c) for c in summary_row(o, lang)] for o in summary.outcomes]
+    rows.append([_cell(c) for c in summary_total_row(summary, lang)])
+    table = tabulate(rows, headers=SUMMARY_HEADERS[lang], tablefmt="github", disable_numparse=True)
+    errors = error_lines(summary)
+    return f"### {_cell(summary_title(summary, lang))}\n\n{table}\n" + (f"\n```\n{errors}```\n" if errors else "")

@@ -8,7 +8,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tcmcheck.formats import HEADERS, RenderOptions, row, summary_line, title
+from tcmcheck.batch import Summary
+from tcmcheck.formats import (
+    error_lines,
+    HEADERS,
+    RenderOptions,
+    row,
+    SUMMARY_HEADERS,
+    summary_line,
+    summary_row,
+    summary_title,
+    summary_total_row,
+    title,
+    warning_lines,
+)
 from tcmcheck.result import STATUSES, Result, Status
 
 STYLES = {
@@ -35,10 +48,31 @@ def render(result: Result, options: RenderOptions) -> str:
         if index:
             footer.append(", ")
         footer.append(f"{status.label(options.lang)} {counts[status]}", style=STYLES[status])
+    return _print(table, options, footer) + warning_lines(result)
+
+
+def _print(table: Table, options: RenderOptions, *more) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=options.width, force_terminal=options.color,
                       color_system="standard" if options.color else None, no_color=not options.color,
                       highlight=False, soft_wrap=False)
     console.print(table)
-    console.print(footer)
+    for renderable in more:
+        console.print(renderable)
     return buffer.getvalue()
+
+
+def render_summary(summary: Summary, options: RenderOptions) -> str:
+    lang = options.lang
+    table = Table(title=summary_title(summary, lang), show_footer=False)
+    for header in SUMMARY_HEADERS[lang]:
+        table.add_column(header, overflow="fold")
+    for outcome in summary.outcomes:
+        cells = list(summary_row(outcome, lang))
+        if outcome.error is not None:
+            table.add_row(*cells[:-1], Text(cells[-1], style="bold red"))
+        else:
+            table.add_row(*cells[:-1], Text(cells[-1], style=STYLES.get(outcome.worst, "")))
+    table.add_section()
+    table.add_row(*summary_total_row(summary, lang))
+    return _print(table, options) + error_lines(summary)

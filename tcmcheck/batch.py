@@ -1,0 +1,134 @@
+"""Evaluate many submissions in one run: each (file, plan) pair gets a result or an error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tcmcheck.actuals import parse_table, read_bytes, read_reports
+from tcmcheck.engine import evaluate
+from tcmcheck.errors import ActualsError, Problem, TcmcheckError
+from tcmcheck.model import Plan
+from tcmcheck.result import SEVERITY, STATUSES, Result, Status
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One (file, plan) pair: its result, or the error that kept it from being checked."""
+
+    source: str
+    plan_id: str | None
+    result: Result | None = None
+    error: TcmcheckError | None = None
+
+    @property
+    def worst(self) -> Status | None:
+        if self.result is None or not self.result.indicators:
+            return None
+        return max((item.status for item in self.result.indicators), key=SEVERITY.index)
+
+
+@dataclass(frozen=True)
+class Summary:
+    as_of: date
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def totals(self) -> dict[Status, int]:
+        counts = {status: 0 for status in STATUSES}
+        for outcome in self.outcomes:
+            if outcome.result is not None:
+                for status, count in outcome.result.summary.items():
+                    counts[status] += count
+        return counts
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.error is not None)
+
+    def has_any(self, statuses: frozenset[Status]) -> bool:
+        return any(o.result is not None and o.result.has_any(statuses) for o in self.outcomes)
+
+
+def find_csvs(paths: Iterable[str]) -> list[str]:
+    """Files as given; directories searched recursively for *.csv, in name order."""
+    found: list[str] = []
+    for path in paths:
+        target = Path(path)
+        if target.is_dir():
+            found.extend(str(p) for p in sorted(target.rglob("*.csv"), key=lambda p: str(p))
+                         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(target).parts))
+        else:
+            found.append(path)
+    return found
+
+
+def plan_id_from_name(path: str, plan_ids: Iterable[str]) -> str | None:
+    """`jiangmen-2024Q4.csv` belongs to jiangmen: the longest plan id the file name starts with."""
+    stem = Path(path).name.lower()
+    for plan_id in sorted(plan_ids, key=len, reverse=True):
+        if stem.startswith(plan_id) and (len(stem) == len(plan_id) or not stem[len(plan_id)].isalnum()):
+            return plan_id
+    return None
+
+
+def summarise(paths: Iterable[str], as_of: date, resolve: Callable[[str], Plan], plan_ids: Iterable[str],
+              default_plan: Plan | None = None, encoding: str | None = None, strict: bool = False,
+              on_file: Callable[[int, int, str], None] | None = None) -> Summary:
+    files = find_csvs(paths)
+    plan_ids = list(plan_ids)
+    outcomes: list[Outcome] = []
+    for index, path in enumerate(files):
+        outcomes.extend(_check_file(path, as_of, resolve, plan_ids, default_plan, encoding, strict))
+        if on_file is not None:
+            on_file(index + 1, len(files), path)
+    return Summary(as_of, tuple(outcomes))
+
+
+def _check_file(path: str, as_of: date, resolve: Callable[[str], Plan], plan_ids: list[str],
+                default_plan: Plan | None, encoding: str | None, strict: bool) -> list[Outcome]:
+    try:
+        table = parse_table(read_bytes(path), path, encoding)
+    except TcmcheckError as exc:
+        return [Outcome(path, default_plan.id if default_plan else None, error=exc)]
+    fallback = default_plan
+    if fallback is None:
+        named_by_file = plan_id_from_name(path, plan_ids)
+        fallback = resolve(named_by_file) if named_by_file else None
+    cells = table.plan_cells()
+    plans: dict[str, tuple[Plan, bool]] = {}
+    for cell in cells:
+        if not cell:
+            continue
+        try:
+            plan = resolve(cell)
+        except TcmcheckError:
+            line = next(line for line, row in table.rows if table.cell(row, "plan") == cell)
+            error = ActualsError(Problem("csv-unknown-plan", f"no plan {cell!r}; built-in plans: {', '.join(plan_ids)}",
+                                         path, line, table.columns["plan"] + 1, "plan"))
+            return [Outcome(path, None, error=error)]
+        plans.setdefault(plan.id, (plan, False))
+    if not cells or "" in cells:
+        if fallback is None:
+            line = next((line for line, row in table.rows if not table.cell(row, "plan")), 1)
+            error = ActualsError(Problem(
+                "csv-no-plan",
+                "can't tell which plan this is for: add a plan column, start the file name with a plan id "
+                "(jiangmen-2024Q4.csv), or pass --plan", path, line))
+            return [Outcome(path, None, error=error)]
+        plans[fallback.id] = (fallback, True)
+    outcomes = []
+    for plan_id, (plan, take_blank) in plans.items():
+        try:
+            actuals = read_reports(table, plan, take_blank=take_blank)
+            if strict and actuals.warnings:
+                raise ActualsError(*actuals.warnings)
+            result = evaluate(plan, actuals, as_of)
+            if strict and result.warnings:
+                raise ActualsError(*result.warnings)
+            outcomes.append(Outcome(path, plan_id, result=result))
+        except TcmcheckError as exc:
+            outcomes.append(Outcome(path, plan_id, error=exc))
+    return outcomes
