@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tcmcheck.errors import ActualsError, Problem
+from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Plan
 from tcmcheck.periods import Period, parse_period
 
@@ -81,17 +82,20 @@ def _canonical_column(name: str) -> str | None:
 
 
 def parse_number(text: str, allow_percent: bool) -> float:
-    """'1,380', '30%', '30 %', '３０％' -> float. ValueError when it is not a number."""
+    """'1,380', '30%', '30 %', '３０％' -> float; InvalidValue when it is not a number."""
     raw = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if raw.endswith("%"):
         if not allow_percent:
-            raise ValueError("a percent sign on a value that is not a percentage")
+            raise InvalidValue("a percent sign on a value that is not a percentage")
         raw = raw[:-1]
     if _THOUSANDS.match(raw):
         raw = raw.replace(",", "")
     if not _NUMBER.match(raw):
-        raise ValueError("expected a number")
-    return float(raw)
+        raise InvalidValue("expected a number")
+    number = float(raw)
+    if not math.isfinite(number):
+        raise InvalidValue("the number is too large")
+    return number
 
 
 def parse_yes_no(text: str) -> bool:
@@ -100,7 +104,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if folded in NO:
         return False
-    raise ValueError("expected yes/no (是/否, 已完成/未完成, true/false)")
+    raise InvalidValue("expected yes/no (是/否, 已完成/未完成, true/false)")
 
 
 def parse_value(text: str, indicator: Indicator) -> float | str | bool:
@@ -110,25 +114,35 @@ def parse_value(text: str, indicator: Indicator) -> float | str | bool:
         level = indicator.scale.canonical(text) if indicator.scale else None
         if level is None:
             levels = ", ".join(indicator.scale.levels) if indicator.scale else ""
-            raise ValueError(f"expected a grade on the scale {levels}")
+            raise InvalidValue(f"expected a grade on the scale {levels}")
         return level
     return parse_number(text, allow_percent=indicator.unit == "percent")
 
 
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
     """Text and the encoding it was read with: UTF-8 (with or without BOM), else GB18030."""
+    if data.startswith(SPREADSHEET_SIGNATURES):
+        raise ActualsError(Problem("csv-spreadsheet", "this is an Excel/WPS workbook, not CSV; save it as CSV (UTF-8)", source))
+
+    def failed(message: str, exc: UnicodeDecodeError, offset: int = 0) -> ActualsError:
+        start = exc.start + offset
+        return ActualsError(Problem("csv-encoding", f"{message} (byte {start})", source, data.count(b"\n", 0, start) + 1))
+
     if encoding:
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            raise ActualsError(Problem("csv-encoding", f"unknown encoding {encoding!r}", source, field="--encoding")) from None
+            raise ActualsError(Problem("csv-encoding", f"unknown encoding {encoding!r}", field="--encoding")) from None
         except UnicodeDecodeError as exc:
-            raise ActualsError(Problem("csv-encoding", f"not valid {encoding} at byte {exc.start}", source)) from None
+            raise failed(f"not valid {encoding}", exc) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise ActualsError(Problem("csv-encoding", f"starts with a UTF-8 BOM but is not UTF-8 at byte {exc.start + 3}", source)) from None
+            raise failed("starts with a UTF-8 byte order mark but is not UTF-8", exc, 3) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -136,10 +150,7 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise ActualsError(Problem(
-            "csv-encoding",
-            f"neither UTF-8 nor GB18030/GBK (byte {exc.start}); save the file as UTF-8 or give --encoding",
-            source)) from None
+        raise failed("neither UTF-8 nor GB18030/GBK; save the file as UTF-8 or give --encoding", exc) from None
 
 
 def read_bytes(path: str) -> bytes:
@@ -179,6 +190,10 @@ def parse_table(data: bytes, source: str, encoding: str | None = None) -> Table:
             if any(cell.strip() for cell in cells):
                 rows.append((reader.line_num, tuple(cells)))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ActualsError(Problem(
+                "csv-field-too-large", f"a cell is longer than {csv.field_size_limit()} characters (an unclosed quote?)",
+                source, reader.line_num)) from None
         raise ActualsError(Problem("csv-syntax", str(exc), source, reader.line_num)) from None
     return Table(source, used, header, columns, tuple(rows))
 
@@ -197,10 +212,13 @@ def _header_columns(header: tuple[str, ...], source: str) -> dict[str, int]:
         columns[column] = index
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
+        hint = ""
+        if len(header) == 1 and any(mark in header[0] for mark in ";\t|"):
+            hint = "; the file seems separated by something other than commas: save it as comma-separated CSV"
         raise ActualsError(Problem(
             "csv-missing-column",
             f"no {', '.join(missing)} column; the header must name indicator, period and value "
-            f"(or 指标, 期间, 数值); found {', '.join(repr(h) for h in header)}",
+            f"(or 指标, 期间, 数值); found {', '.join(repr(h) for h in header)}{hint}",
             source, 1))
     return columns
 
@@ -236,12 +254,12 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True) -> Actuals:
             continue
         try:
             period = parse_period(raw_period)
-        except ValueError as exc:
+        except InvalidValue as exc:
             problems.append(Problem("csv-bad-period", str(exc), source, line, columns["period"] + 1, "period"))
             continue
         try:
             value = parse_value(raw_value, indicator)
-        except ValueError as exc:
+        except InvalidValue as exc:
             problems.append(Problem(
                 "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}",
                 source, line, columns["value"] + 1, "value"))

@@ -58,3 +58,7 @@ class ActualsError(TcmcheckError):
 
 class UsageError(TcmcheckError):
     """A command-line value can't be used."""
+
+
+class InvalidValue(ValueError):
+    """A single value (a number, grade, yes/no or period) that can't be read; the reader adds its location."""

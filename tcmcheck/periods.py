@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from tcmcheck.errors import InvalidValue
+
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 _PATTERNS = [
@@ -56,7 +58,7 @@ def _build(kind: str, groups: tuple[str, ...]) -> Period:
 
 
 def parse_period(text: object) -> Period:
-    """Parse a period; raise ValueError with a short reason when it is not one."""
+    """Parse a period; raise InvalidValue with a short reason when it is not one."""
     raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
     for pattern, kind in _PATTERNS:
         match = pattern.match(raw)
@@ -64,8 +66,8 @@ def parse_period(text: object) -> Period:
             try:
                 return _build(kind, match.groups())
             except ValueError as exc:
-                raise ValueError(f"{text!r} is not a real date ({exc})") from None
-    raise ValueError(
+                raise InvalidValue(f"{text!r} is not a real date ({exc})") from None
+    raise InvalidValue(
         f"{text!r} is not a period; expected 2024, 2024-06, 2024-06-15, 2024Q2 or 2024H1"
     )
 

@@ -86,7 +86,8 @@ def parse_plan(data: bytes, name: str) -> Plan:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanError(Problem("plan-encoding", f"not UTF-8 (byte {exc.start})", name)) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PlanError(Problem("plan-encoding", f"not UTF-8 (byte {exc.start}); save the plan as UTF-8", name, line)) from None
     root = _compose(text, name)
     _check_size(root, name)
     problems = list(_duplicate_keys(root, name))
@@ -209,18 +210,27 @@ def schema_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Problem]:
     validator = Draft202012Validator(plan_schema())
     errors = sorted(validator.iter_errors(spec), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
-        yield _problem_at(root, list(error.absolute_path), "plan-schema", _schema_message(error), name)
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            for extra in (key for key in error.instance if key not in allowed):
+                yield _problem_at(root, path + [extra], "plan-schema", f"unknown field {extra!r}", name)
+            continue
+        yield _problem_at(root, path, "plan-schema", _schema_message(error), name)
 
 
 def _schema_message(error) -> str:
+    message = _schema_sentence(error)
+    return message if len(message) <= 300 else message[:297] + "..."
+
+
+def _schema_sentence(error) -> str:
     if error.validator == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
         fields = ", ".join(error.validator_value["required"])
         kind = error.instance.get("kind") if isinstance(error.instance, dict) else None
         return f"{fields} is not allowed for kind {kind!r}" if kind else f"{fields} is not allowed here"
     if error.validator in ("oneOf", "anyOf") and isinstance(error.schema, dict) and error.schema.get("description"):
         return f"{error.instance!r} is not valid: {error.schema['description']}"
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
     return error.message
 
 

@@ -1,0 +1,110 @@
+"""Property-based tests: the readers never fail in a way of their own, and two laws of the engine."""
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from helpers import indicator, milestone
+from tcmcheck.actuals import Report, parse_number, parse_value, parse_yes_no, read_actuals
+from tcmcheck.engine import evaluate_indicator
+from tcmcheck.errors import InvalidValue, TcmcheckError
+from tcmcheck.periods import parse_period
+from tcmcheck.result import SEVERITY
+
+fast = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+CSV_LIKE = st.one_of(
+    st.binary(max_size=400),
+    st.lists(st.sampled_from([b"indicator", b"period", b"value", b"visits", b"physician-share", b"2024", b"2024Q2",
+                              b"30%", b"1,380", b",", b"\n", b"\r\n", b'"', b"\x00", b"\xef\xbb\xbf", b"\xd6\xd0",
+                              b"\xff", "指标".encode("gbk"), "期间".encode(), b"centre-opened", b"yes", b"A+"]),
+             max_size=60).map(b"".join),
+)
+
+
+@fast
+@given(data=CSV_LIKE)
+def test_csv_reader_returns_or_raises_its_own_error(sample_plan, data):
+    try:
+        read_actuals(data, sample_plan, "fuzz.csv")
+    except TcmcheckError as exc:
+        assert exc.problems and all(p.file in ("fuzz.csv", None) for p in exc.problems)
+
+
+@fast
+@given(text=st.text(max_size=40))
+def test_value_and_period_parsers_return_or_raise_invalid_value(sample_plan, text):
+    for parse in (lambda t: parse_number(t, allow_percent=True), parse_yes_no, parse_period,
+                  *(lambda t, i=i: parse_value(t, i) for i in sample_plan.indicators)):
+        try:
+            parse(text)
+        except InvalidValue:
+            pass
+
+
+YEARS = range(2021, 2027)
+PERIODS = [str(y) for y in YEARS] + [f"{y}Q{q}" for y in YEARS for q in (1, 2, 3)] + [f"{y}H1" for y in YEARS]
+
+
+def indicators():
+    years = st.sampled_from([2024, 2025, 2026])
+    value = st.integers(0, 100)
+    threshold = st.builds(
+        lambda op, due, v, base: indicator(op=op, milestones=[milestone(due, value=v)],
+                                          baseline=base),
+        st.sampled_from([">=", ">", "<=", "<"]), years, value,
+        st.none() | st.tuples(st.just("2021"), value))
+    interim = st.builds(
+        lambda a, b: indicator(milestones=[milestone(2024, value=min(a, b)), milestone(2026, value=max(a, b))]),
+        value, value)
+    ranged = st.builds(lambda due, low, span: indicator(kind="range", milestones=[milestone(due, low=low, high=low + span)]),
+                       years, value, st.integers(0, 10))
+    maintain = st.builds(lambda op, v: indicator(kind="maintain", op=op, milestones=[milestone(2026, value=v)]),
+                         st.sampled_from([">=", "<="]), value)
+    annual = st.builds(lambda v: indicator(kind="annual", milestones=[milestone(y, value=v) for y in (2023, 2024, 2025)]),
+                       value)
+    return st.one_of(threshold, interim, ranged, maintain, annual)
+
+
+def reports_of(pairs):
+    return [Report("x", parse_period(p), float(v), str(v), line) for line, (p, v) in enumerate(pairs, start=2)]
+
+
+report_pairs = st.lists(st.tuples(st.sampled_from(PERIODS), st.integers(0, 120)), max_size=8,
+                        unique_by=lambda pair: pair[0])
+as_of_dates = st.dates(date(2021, 1, 1), date(2027, 12, 31))
+
+
+@fast
+@given(ind=indicators(), pairs=report_pairs, later=report_pairs, as_of=as_of_dates)
+def test_reports_after_the_as_of_date_never_change_a_status(ind, pairs, later, as_of):
+    before = [p for p in pairs if parse_period(p[0]).end <= as_of]
+    after = [p for p in later if parse_period(p[0]).end > as_of and p[0] not in dict(before)]
+    plain = evaluate_indicator(ind, reports_of(before), as_of, 2023)
+    more = evaluate_indicator(ind, reports_of(before + after), as_of, 2023)
+    assert more.status is plain.status
+
+
+def better(ind, value, step):
+    return value - step if ind.lower_is_better else value + step
+
+
+@fast
+@given(ind=indicators(), pairs=report_pairs, as_of=as_of_dates, step=st.integers(1, 50))
+def test_raising_the_latest_value_toward_the_target_never_makes_a_status_worse(ind, pairs, as_of, step):
+    visible = sorted((p for p in pairs if parse_period(p[0]).end <= as_of), key=lambda p: parse_period(p[0]).end)
+    assume(visible)
+    raised = visible[:-1] + [(visible[-1][0], better(ind, visible[-1][1], step))]
+    old = evaluate_indicator(ind, reports_of(visible), as_of, 2023).status
+    new = evaluate_indicator(ind, reports_of(raised), as_of, 2023).status
+    assert SEVERITY.index(new) <= SEVERITY.index(old), (old, new)
+
+
+@fast
+@given(ind=indicators(), pairs=report_pairs, as_of=as_of_dates, step=st.integers(1, 50))
+def test_raising_every_value_toward_the_target_never_makes_a_status_worse(ind, pairs, as_of, step):
+    raised = [(p, better(ind, v, step)) for p, v in pairs]
+    old = evaluate_indicator(ind, reports_of(pairs), as_of, 2023).status
+    new = evaluate_indicator(ind, reports_of(raised), as_of, 2023).status
+    assert SEVERITY.index(new) <= SEVERITY.index(old), (old, new)
