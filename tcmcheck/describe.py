@@ -10,10 +10,11 @@ OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 _SUFFIX = {
     "en": {"percent": "%", "per_1000": "‰", "per_10000": "‱", "per_100000": " per 100k",
            "yuan": " yuan", "yuan_10k": " ×10k yuan", "yuan_100m": " ×100m yuan",
-           "person_times": " visits", "mu": " mu", "hectare": " ha", "tonne": " t"},
+           "person_times": " visits", "mu": " mu", "hectare": " ha", "tonne": " t",
+           "hectare_10k": " ×10k ha", "mu_10k": " ×10k mu"},
     "zh": {"percent": "%", "per_1000": "‰", "per_10000": "‱", "per_100000": "/10万",
            "yuan": "元", "yuan_10k": "万元", "yuan_100m": "亿元", "person_times": "人次",
-           "mu": "亩", "hectare": "公顷", "tonne": "吨", "rank": "名"},
+           "mu": "亩", "hectare": "公顷", "tonne": "吨", "rank": "名", "hectare_10k": "万公顷", "mu_10k": "万亩"},
 }
 
 
@@ -42,7 +43,7 @@ def condition_text(indicator: Indicator, milestone: Milestone, lang: str) -> str
         return "建成/完成" if lang == "zh" else "done"
     if indicator.kind == "grade":
         return f"{milestone.grade}{'及以上' if lang == 'zh' else ' or better'}"
-    if indicator.kind == "range":
+    if milestone.low is not None:
         return f"{value_text(milestone.low, indicator, lang)}–{value_text(milestone.high, indicator, lang)}"
     if indicator.kind == "relative":
         factor = number(milestone.factor)
@@ -77,7 +78,7 @@ def milestone_text(indicator: Indicator, milestone: Milestone, lang: str) -> str
 def target_text(indicator: Indicator, lang: str) -> str:
     """The final target, then interim ones: '≥ 2000 by 2025-12-31 (≥ 1500 by 2024-12-31)'."""
     if indicator.kind == "annual":
-        values = {m.value for m in indicator.milestones}
+        values = {(m.value, m.low, m.high) for m in indicator.milestones}
         years = "、".join(str(m.due.end.year) for m in indicator.milestones) if lang == "zh" else \
             ", ".join(str(m.due.end.year) for m in indicator.milestones)
         if len(values) == 1:

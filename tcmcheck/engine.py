@@ -65,7 +65,7 @@ def value_at(reports: list[Report], when: date) -> Report | None:
 
 
 def _target_number(indicator: Indicator, milestone: Milestone, base: float | None) -> float:
-    if indicator.kind == "range":
+    if indicator.kind == "range" or milestone.low is not None:
         return milestone.low
     if indicator.kind == "relative":
         return milestone.factor * base
@@ -218,7 +218,7 @@ def _annual(indicator: Indicator, visible: list[Report], as_of: date) -> Indicat
             current = report
             if not indicator.lower_is_better and not meets(indicator, milestone, report.value):
                 year_days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
-                share = milestone.value * ((report.period.end - date(year, 1, 1)).days + 1) / year_days
+                share = _target_number(indicator, milestone, None) * ((report.period.end - date(year, 1, 1)).days + 1) / year_days
                 if report.value < share - _EPSILON:
                     behind = (year, report, share)
     progress = met / len(indicator.milestones)

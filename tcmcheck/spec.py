@@ -270,7 +270,7 @@ def _semantic_problems(spec: dict, root: yaml.Node, name: str) -> Iterator[Probl
             if previous is not None and due.end <= previous.end:
                 yield at(m_where + ["due"], f"milestone due {due} is not after the previous one ({previous}): milestones go in date order", "plan-milestone-order")
             previous = due
-            if indicator["kind"] == "range" and milestone["low"] > milestone["high"]:
+            if "low" in milestone and "high" in milestone and milestone["low"] > milestone["high"]:
                 yield at(m_where, f"range low end {milestone['low']} exceeds its high end {milestone['high']}")
             if scale is not None and milestone["grade"] not in scale["levels"]:
                 yield at(m_where + ["grade"], f"grade {milestone['grade']!r} is not on scale {indicator['scale']!r} ({', '.join(scale['levels'])})")

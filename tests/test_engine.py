@@ -225,3 +225,10 @@ def test_progress_is_the_share_from_start_to_target():
 def test_details_render_in_chinese():
     result = judge(indicator(), reports(("2024", 5)), "2024-12-31")
     assert "未评估趋势" in detail_text(result, "zh")
+
+
+def test_annual_range_is_met_at_its_low_end_each_year():
+    ind = indicator(kind="annual", milestones=[milestone(y, low=2, high=3) for y in (2024, 2025)])
+    assert judge(ind, reports(("2024", 2), ("2025", 5)), "2025-12-31").status is Status.PASS
+    result = judge(ind, reports(("2024", 1), ("2025", 3)), "2025-12-31")
+    assert result.status is Status.FAIL and "2024" in detail_text(result, "en")

@@ -108,3 +108,13 @@ def test_alias_bombs_are_refused_quickly():
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
     (problem,) = problems("\n".join(lines) + "\n")
     assert problem.code == "plan-too-large"
+
+
+def test_annual_milestones_take_a_value_or_a_range_but_not_both():
+    ranged = SAMPLE.replace("{due: 2023, value: 1000}", "{due: 2023, low: 900, high: 1100}")
+    plan = parse_plan(ranged.encode("utf-8"), "ok.yaml")
+    assert plan.indicator("training").milestones[0].low == 900
+    both = SAMPLE.replace("{due: 2023, value: 1000}", "{due: 2023, value: 1000, low: 900, high: 1100}")
+    assert problems(both)[0].field == "/indicators/9/milestones/0"
+    reversed_range = SAMPLE.replace("{due: 2023, value: 1000}", "{due: 2023, low: 1100, high: 900}")
+    assert "exceeds" in problems(reversed_range)[0].message

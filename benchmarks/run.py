@@ -1,0 +1,170 @@
+"""Benchmark tcmcheck against floors measured in the same run on the same machine.
+
+    python benchmarks/run.py [--runs 5] [--only W1,W2,W3]
+
+Generates its own inputs in a temporary directory, runs each workload as a new process several
+times, and prints the median of tcmcheck, the median of its floor, their ratio, and the peak
+resident set size of the tcmcheck process. Targets: W1 <= 0.75, W2 <= 2.0 (and < 100 MiB), W3 <= 3.0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"W1": 0.75, "W2": 2.0, "W3": 3.0}
+MEMORY_TARGET_MIB = {"W2": 100}
+
+
+def tcmcheck_command() -> list[str]:
+    script = Path(sys.executable).with_name("tcmcheck")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tcmcheck"]
+
+
+def run_once(command: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MiB) of one new process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(command: list[str], runs: int) -> tuple[float, float]:
+    results = [run_once(command) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def plans():
+    from tcmcheck.spec import builtin_plans
+
+    return builtin_plans()
+
+
+def sample_value(indicator, step: int, steps: int):
+    kind = indicator.kind
+    if kind == "grade":
+        levels = indicator.scale.levels
+        return levels[min(len(levels) - 1, step * len(levels) // steps)]
+    if kind == "milestone":
+        return "yes" if step > steps * 3 // 4 else "no"
+    final = indicator.final
+    target = final.low if kind == "range" else (final.factor * 10 if kind == "relative" else final.value)
+    return f"{target * (0.5 + 0.6 * step / steps):.2f}"
+
+
+def write_big_submission(path: Path, plan) -> int:
+    first, last = date(2021, 1, 1), date(2025, 12, 31)
+    days = (last - first).days + 1
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(("indicator", "period", "value"))
+        for offset in range(days):
+            day = (first + timedelta(days=offset)).isoformat()
+            for indicator in plan.indicators:
+                writer.writerow((indicator.id, day, sample_value(indicator, offset, days)))
+                rows += 1
+    return rows
+
+
+def write_many_submissions(directory: Path, all_plans, per_plan: int) -> int:
+    periods = ("2023", "2024Q1", "2024Q2", "2024Q3", "2024")
+    files = 0
+    for plan in all_plans:
+        for number in range(per_plan):
+            with (directory / f"{plan.id}-{number:04d}.csv").open("w", encoding="utf-8", newline="") as stream:
+                writer = csv.writer(stream)
+                writer.writerow(("indicator", "period", "value"))
+                for step, period in enumerate(periods):
+                    for indicator in plan.indicators:
+                        writer.writerow((indicator.id, period, sample_value(indicator, step + number % 3, 8)))
+            files += 1
+    return files
+
+
+FLOOR_IMPORTS = "import click, yaml, jsonschema, rich.console, rich.table, tabulate"
+FLOOR_BIG = """
+import csv, sys
+with open(sys.argv[1], newline='', encoding='utf-8') as f:
+    rows = csv.reader(f)
+    next(rows)
+    for row in rows:
+        try:
+            float(row[2])
+        except ValueError:
+            pass
+"""
+FLOOR_MANY = """
+import csv, pathlib, sys
+for path in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')):
+    with path.open(newline='', encoding='utf-8') as f:
+        for row in csv.reader(f):
+            pass
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="W1,W2,W3")
+    parser.add_argument("--per-plan", type=int, default=200, help="W3 submissions per plan")
+    args = parser.parse_args()
+    wanted = set(args.only.split(","))
+    tcmcheck = tcmcheck_command()
+    python = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="tcmcheck-bench-"))
+    rows = []
+    try:
+        all_plans = plans()
+        jiangmen = next(p for p in all_plans if p.id == "jiangmen")
+        if "W1" in wanted:
+            example = ROOT / "examples" / "jiangmen-2024.csv"
+            ours = measure([*tcmcheck, "status", "jiangmen", str(example), "--as-of", "2024-12-31", "--format", "json"], args.runs)
+            floor = measure([python, "-c", FLOOR_IMPORTS], args.runs)
+            rows.append(("W1 cold start", "status jiangmen example --format json", ours, floor, "W1"))
+        if "W2" in wanted:
+            big = work / "jiangmen-daily.csv"
+            count = write_big_submission(big, jiangmen)
+            ours = measure([*tcmcheck, "status", "jiangmen", str(big), "--as-of", "2025-12-31", "--format", "json"], args.runs)
+            floor = measure([python, "-c", FLOOR_BIG, str(big)], args.runs)
+            rows.append(("W2 big submission", f"{count:,} rows, status --format json", ours, floor, "W2"))
+        if "W3" in wanted:
+            many = work / "many"
+            many.mkdir()
+            count = write_many_submissions(many, all_plans, args.per_plan)
+            ours = measure([*tcmcheck, "summary", str(many), "--as-of", "2024-12-31", "--format", "json"], args.runs)
+            floor = measure([python, "-c", FLOOR_MANY, str(many)], args.runs)
+            rows.append(("W3 many files", f"{count:,} files, summary --format json", ours, floor, "W3"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"tcmcheck benchmark: median of {args.runs} runs each, as new processes, on this machine")
+    print(f"{'workload':20} {'what':42} {'tcmcheck':>9} {'floor':>9} {'ratio':>6} {'target':>7} {'peak RSS':>9}")
+    failed = False
+    for name, what, (ours, rss), (floor, _), key in rows:
+        ratio = ours / floor
+        ok = ratio <= TARGETS[key] and rss < MEMORY_TARGET_MIB.get(key, float("inf"))
+        failed |= not ok
+        memory = f" (< {MEMORY_TARGET_MIB[key]})" if key in MEMORY_TARGET_MIB else ""
+        print(f"{name:20} {what:42} {ours:8.3f}s {floor:8.3f}s {ratio:6.2f} {'≤ ' + str(TARGETS[key]):>7} "
+              f"{rss:6.1f} MiB{memory} {'ok' if ok else 'MISSED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
