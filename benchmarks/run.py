@@ -64,8 +64,12 @@ def sample_value(indicator, step: int, steps: int):
     if kind == "milestone":
         return "yes" if step > steps * 3 // 4 else "no"
     final = indicator.final
-    target = final.low if kind == "range" else (final.factor * 10 if kind == "relative" else final.value)
-    return f"{target * (0.5 + 0.6 * step / steps):.2f}"
+    if kind == "relative":
+        target = final.factor * 10
+    else:
+        target = final.low if final.low is not None else final.value
+    value = target * (0.5 + 0.6 * step / steps)
+    return f"{min(value, 100.0) if indicator.unit == 'percent' else value:.2f}"
 
 
 def write_big_submission(path: Path, plan) -> int:

@@ -31,38 +31,63 @@ YES = {"yes", "y", "true", "1", "done", "是", "已完成", "完成", "已建成
 NO = {"no", "n", "false", "0", "not done", "否", "未完成", "未建成", "未达标"}
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     indicator_id: str
     period: Period
     value: float | str | bool
-    raw: str
     line: int
-    note: str = ""
+
+
+Entries = dict[str, tuple[Period, object, int]]
 
 
 @dataclass(frozen=True)
 class Actuals:
+    """The reports of one plan from one file, held per indicator as period label -> (period, value, line)."""
+
     source: str
     encoding: str
-    reports: tuple[Report, ...]
+    entries: dict[str, Entries]
     warnings: tuple[Problem, ...] = ()
+
+    def reports_for(self, indicator_id: str) -> list[Report]:
+        """One indicator's reports, in period order (then file order)."""
+        found = [Report(indicator_id, period, value, line)
+                 for period, value, line in self.entries.get(indicator_id, {}).values()]
+        found.sort(key=lambda r: (r.period.end, r.line))
+        return found
+
+    @property
+    def reports(self) -> list[Report]:
+        return [report for indicator_id in self.entries for report in self.reports_for(indicator_id)]
 
 
 @dataclass(frozen=True)
 class Table:
-    """A decoded CSV: where its columns are, and its rows with their line numbers."""
+    """A decoded CSV and where its columns are; rows are read on demand."""
 
     source: str
     encoding: str
+    text: str
     header: tuple[str, ...]
     columns: dict[str, int]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
 
-    def cell(self, cells: tuple[str, ...], column: str) -> str:
+    def rows(self):
+        """(line, cells) for every row after the header that is not blank."""
+        reader = csv.reader(io.StringIO(self.text, newline=""))
+        try:
+            next(reader)
+            for cells in reader:
+                if any(cells) and any(cell.strip() for cell in cells):
+                    yield reader.line_num, cells
+        except csv.Error as exc:
+            raise _csv_error(exc, self.source, reader.line_num) from None
+
+    def cell(self, cells, column: str) -> str:
         index = self.columns.get(column)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
@@ -70,7 +95,7 @@ class Table:
         """The distinct values of the plan column, in order of appearance (blank included)."""
         if "plan" not in self.columns:
             return []
-        return list(dict.fromkeys(self.cell(cells, "plan") for _, cells in self.rows))
+        return list(dict.fromkeys(self.cell(cells, "plan") for _, cells in self.rows()))
 
 
 def _canonical_column(name: str) -> str | None:
@@ -83,6 +108,13 @@ def _canonical_column(name: str) -> str | None:
 
 def parse_number(text: str, allow_percent: bool) -> float:
     """'1,380', '30%', '30 %', '３０％' -> float; InvalidValue when it is not a number."""
+    try:
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        if math.isfinite(number) and "_" not in text:
+            return number
     raw = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if raw.endswith("%"):
         if not allow_percent:
@@ -182,20 +214,19 @@ def parse_table(data: bytes, source: str, encoding: str | None = None) -> Table:
     if not text.strip():
         raise ActualsError(Problem("csv-empty", "the file is empty; expected a header row indicator,period,value", source, 1))
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
     try:
         header = tuple(next(reader))
-        columns = _header_columns(header, source)
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, tuple(cells)))
     except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise ActualsError(Problem(
-                "csv-field-too-large", f"a cell is longer than {csv.field_size_limit()} characters (an unclosed quote?)",
-                source, reader.line_num)) from None
-        raise ActualsError(Problem("csv-syntax", str(exc), source, reader.line_num)) from None
-    return Table(source, used, header, columns, tuple(rows))
+        raise _csv_error(exc, source, reader.line_num) from None
+    return Table(source, used, text, header, _header_columns(header, source))
+
+
+def _csv_error(exc: csv.Error, source: str, line: int) -> ActualsError:
+    if "field larger than field limit" in str(exc):
+        return ActualsError(Problem(
+            "csv-field-too-large", f"a cell is longer than {csv.field_size_limit()} characters (an unclosed quote?)",
+            source, line))
+    return ActualsError(Problem("csv-syntax", str(exc), source, line))
 
 
 def _header_columns(header: tuple[str, ...], source: str) -> dict[str, int]:
@@ -224,86 +255,160 @@ def _header_columns(header: tuple[str, ...], source: str) -> dict[str, int]:
 
 
 def read_reports(table: Table, plan: Plan, take_blank: bool = True) -> Actuals:
-    """The reports of `plan` in `table`. With a plan column, rows naming another plan are
-    skipped; rows with a blank plan cell are taken when `take_blank`."""
-    source, columns, width = table.source, table.columns, len(table.header)
-    required_width = max(columns[c] for c in REQUIRED_COLUMNS)
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    seen: dict[tuple[str, Period], Report] = {}
-    reports: list[Report] = []
-    known_ids = [i.id for i in plan.indicators]
-    earliest = date(plan.earliest_year, 1, 1)
-    for line, cells in table.rows:
-        if "plan" in columns:
+    """The reports of `plan` in `table`, holding per (indicator, period) only the value and its line.
+    With a plan column, rows naming another plan are skipped; rows with a blank plan cell are taken
+    when `take_blank`.
+
+    Most rows of a large file are plain numbers for known indicators and periods already seen; those
+    take the short path below. Anything else, or anything that needs a warning or an error, goes
+    through `_Collector.row`, which applies every check."""
+    collector = _Collector(table, plan, take_blank)
+    id_column, period_column, value_column = collector.required
+    width = len(table.header)
+    fast = table.columns.keys() <= {"indicator", "period", "value", "note"}
+    numbers, words = collector.numbers, collector.words
+    known_periods = collector.known_periods
+    reader = csv.reader(io.StringIO(table.text, newline=""))
+    try:
+        next(reader)
+        for cells in reader:
+            if fast and len(cells) == width:
+                number = numbers.get(cells[id_column])
+                period = known_periods.get(cells[period_column])
+                if number is not None and period is not None:
+                    entries, lowest, highest = number
+                    raw = cells[value_column]
+                    try:
+                        value = float(raw)
+                    except ValueError:
+                        value = None
+                    if value is not None and lowest <= value <= highest and "_" not in raw \
+                            and period.label not in entries:
+                        entries[period.label] = (period, value, reader.line_num)
+                        continue
+                elif period is not None and cells[id_column] in words:
+                    entries, spellings = words[cells[id_column]]
+                    value = spellings.get(cells[value_column])
+                    if value is not None and period.label not in entries:
+                        entries[period.label] = (period, value, reader.line_num)
+                        continue
+            collector.row(reader.line_num, cells)
+    except csv.Error as exc:
+        raise _csv_error(exc, table.source, reader.line_num) from None
+    return collector.finish()
+
+
+class _Collector:
+    """Every check on a row, and the reports and problems found so far."""
+
+    def __init__(self, table: Table, plan: Plan, take_blank: bool):
+        self.table, self.plan, self.take_blank = table, plan, take_blank
+        self.source = table.source
+        self.required = tuple(table.columns[c] for c in REQUIRED_COLUMNS)
+        self.width = len(table.header)
+        self.indicators = {i.id: i for i in plan.indicators}
+        self.entries: dict[str, Entries] = {i.id: {} for i in plan.indicators}
+        self.numbers = {
+            i.id: (self.entries[i.id], -1e300 if i.unit == "ratio" else 0.0, 100.0 if i.unit == "percent" else 1e300)
+            for i in plan.indicators if i.value_type == "number"
+        }
+        self.words = {i.id: (self.entries[i.id], _spellings(i)) for i in plan.indicators if i.value_type != "number"}
+        self.known_periods: dict[str, Period] = {}
+        self.earliest = date(plan.earliest_year, 1, 1)
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def row(self, line: int, cells: list[str]) -> None:
+        table, source = self.table, self.source
+        if not any(cell.strip() for cell in cells):
+            return
+        if "plan" in table.columns:
             named = table.cell(cells, "plan")
-            if (named and not plan.is_named(named)) or (not named and not take_blank):
-                continue
-        if (len(cells) > width and any(cell.strip() for cell in cells[width:])) or len(cells) <= required_width:
-            problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {width}", source, line))
-            continue
-        indicator_id, raw_period, raw_value = (table.cell(cells, c) for c in REQUIRED_COLUMNS)
+            if (named and not self.plan.is_named(named)) or (not named and not self.take_blank):
+                return
+        id_column, period_column, value_column = self.required
+        if len(cells) <= max(self.required) or (len(cells) > self.width and any(c.strip() for c in cells[self.width:])):
+            self.problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {self.width}", source, line))
+            return
+        raw_value = cells[value_column].strip()
         if not raw_value:
-            continue
-        indicator = plan.indicator(indicator_id)
+            return
+        indicator_id = cells[id_column].strip()
+        indicator = self.indicators.get(indicator_id)
         if indicator is None:
-            problems.append(Problem(
+            self.problems.append(Problem(
                 "csv-unknown-indicator",
-                f"no indicator {indicator_id!r} in plan {plan.id}{_suggest(indicator_id, known_ids)}",
-                source, line, columns["indicator"] + 1, "indicator"))
-            continue
+                f"no indicator {indicator_id!r} in plan {self.plan.id}{_suggest(indicator_id, list(self.indicators))}",
+                source, line, id_column + 1, "indicator"))
+            return
+        raw_period = cells[period_column]
         try:
             period = parse_period(raw_period)
         except InvalidValue as exc:
-            problems.append(Problem("csv-bad-period", str(exc), source, line, columns["period"] + 1, "period"))
-            continue
+            self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
+            return
+        if period.end >= self.earliest:
+            self.known_periods[raw_period] = period
         try:
             value = parse_value(raw_value, indicator)
         except InvalidValue as exc:
-            problems.append(Problem(
-                "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}",
-                source, line, columns["value"] + 1, "value"))
-            continue
-        key = (indicator.id, period)
-        earlier = seen.get(key)
+            self.problems.append(Problem(
+                "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}", source, line, value_column + 1, "value"))
+            return
+        known = self.entries[indicator.id]
+        earlier = known.get(period.label)
         if earlier is not None:
-            if earlier.value != value:
-                problems.append(Problem(
+            if earlier[1] != value:
+                self.problems.append(Problem(
                     "csv-duplicate-report",
-                    f"{indicator.id} for {period} is {raw_value!r} here but {earlier.raw!r} on line {earlier.line}",
-                    source, line, columns["value"] + 1, "value"))
+                    f"{indicator.id} for {period} is {raw_value!r} here but {_shown(earlier[1])!r} on line {earlier[2]}",
+                    source, line, value_column + 1, "value"))
             else:
-                warnings.append(Problem(
-                    "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier.line}; read once",
+                self.warnings.append(Problem(
+                    "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier[2]}; read once",
                     source, line))
-            continue
-        report = Report(indicator.id, period, value, raw_value, line, table.cell(cells, "note"))
-        seen[key] = report
-        reports.append(report)
-        warnings.extend(_suspicious(report, indicator, table.cell(cells, "unit"), earliest, source))
-    if problems:
-        shown = problems[:MAX_PROBLEMS]
-        raise ActualsError(*shown, omitted=len(problems) - len(shown))
-    return Actuals(source, table.encoding, tuple(reports), tuple(warnings))
+            return
+        known[period.label] = (period, value, line)
+        self.warnings.extend(_suspicious(indicator, period, value, raw_value, line, table.cell(cells, "unit"),
+                                         self.earliest, source))
+
+    def finish(self) -> Actuals:
+        if self.problems:
+            shown = self.problems[:MAX_PROBLEMS]
+            raise ActualsError(*shown, omitted=len(self.problems) - len(shown))
+        entries = {key: value for key, value in self.entries.items() if value}
+        return Actuals(self.source, self.table.encoding, entries, tuple(sorted(self.warnings, key=lambda w: w.line or 0)))
 
 
-def _suspicious(report: Report, indicator: Indicator, unit: str, earliest: date, source: str) -> list[Problem]:
+def _spellings(indicator: Indicator) -> dict[str, object]:
+    """Exact spellings of grades and yes/no answers, read without normalising."""
+    if indicator.value_type == "yes_no":
+        return {**{word: True for word in YES}, **{word: False for word in NO}}
+    return {level: level for level in indicator.scale.levels}
+
+
+def _shown(value) -> str:
+    if value.__class__ is float and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _suspicious(indicator: Indicator, period: Period, value, raw: str, line: int, unit: str, earliest: date,
+                source: str) -> list[Problem]:
     """Usable values that look wrong."""
     found = []
-    value = report.value
-    if isinstance(value, float) and not isinstance(value, bool):
+    if value.__class__ is float:
         if indicator.unit == "percent" and value > 100:
-            found.append(Problem("csv-percent-over-100", f"{indicator.id} is {report.raw}, above 100%", source, report.line))
-        if value < 0 and indicator.unit not in ("ratio",):
-            found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({report.raw})", source, report.line))
-    if report.period.end < earliest:
+            found.append(Problem("csv-percent-over-100", f"{indicator.id} is {raw}, above 100%", source, line))
+        if value < 0 and indicator.unit != "ratio":
+            found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({raw})", source, line))
+    if period.end < earliest:
         found.append(Problem(
-            "csv-period-before-plan", f"{indicator.id} is reported for {report.period}, before the plan starts",
-            source, report.line))
+            "csv-period-before-plan", f"{indicator.id} is reported for {period}, before the plan starts", source, line))
     if unit and unit != indicator.unit:
         found.append(Problem(
             "csv-unit-mismatch", f"{indicator.id} is given in {unit!r}; the plan measures it in {indicator.unit!r}",
-            source, report.line))
+            source, line))
     return found
 
 

@@ -105,14 +105,14 @@ def _check_file(path: str, as_of: date, resolve: Callable[[str], Plan], plan_ids
         try:
             plan = resolve(cell)
         except TcmcheckError:
-            line = next(line for line, row in table.rows if table.cell(row, "plan") == cell)
+            line = next(line for line, row in table.rows() if table.cell(row, "plan") == cell)
             error = ActualsError(Problem("csv-unknown-plan", f"no plan {cell!r}; built-in plans: {', '.join(plan_ids)}",
                                          path, line, table.columns["plan"] + 1, "plan"))
             return [Outcome(path, None, error=error)]
         plans.setdefault(plan.id, (plan, False))
     if not cells or "" in cells:
         if fallback is None:
-            line = next((line for line, row in table.rows if not table.cell(row, "plan")), 1)
+            line = next((line for line, row in table.rows() if not table.cell(row, "plan")), 1)
             error = ActualsError(Problem(
                 "csv-no-plan",
                 "can't tell which plan this is for: add a plan column, start the file name with a plan id "

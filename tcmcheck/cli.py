@@ -116,12 +116,12 @@ def show(plan: str, lang: str, verbose: bool) -> None:
 @click.argument("plans", nargs=-1, metavar="[PLAN_OR_FILE]...")
 def validate(plans: tuple[str, ...]) -> None:
     """Check plans against the schema (all built-in plans when none are given)."""
-    from tcmcheck.spec import builtin_ids, resolve_plan
+    from tcmcheck.spec import builtin_ids, resolve_plan, validate_builtin
 
     invalid = 0
     for reference in plans or tuple(builtin_ids()):
         try:
-            plan = resolve_plan(reference)
+            plan = resolve_plan(reference) if plans else validate_builtin(reference)
         except TcmcheckError as exc:
             click.echo(str(exc), err=True)
             invalid += 1

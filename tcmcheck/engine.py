@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections import defaultdict
 from datetime import date
 
-from tcmcheck.actuals import Actuals, Report
+from tcmcheck.actuals import Actuals, Entries, Report
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Milestone, Plan
 from tcmcheck.result import IndicatorResult, Message, Result, Status
@@ -22,24 +22,51 @@ _OPS = {
 
 
 def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
-    by_indicator: dict[str, list[Report]] = defaultdict(list)
-    for report in actuals.reports:
-        by_indicator[report.indicator_id].append(report)
     items = tuple(
-        evaluate_indicator(indicator, by_indicator.get(indicator.id, ()), as_of, plan.start_year)
+        evaluate_indicator(indicator, relevant(indicator, actuals.entries.get(indicator.id, {}), as_of), as_of,
+                           plan.start_year)
         for indicator in plan.indicators
     )
     return Result(plan, as_of, actuals.source, items, actuals.warnings + _ignored_after(actuals, as_of))
 
 
 def _ignored_after(actuals: Actuals, as_of: date) -> tuple[Problem, ...]:
-    later = [r for r in actuals.reports if r.period.end > as_of]
+    later = [(line, indicator_id, period) for indicator_id, entries in actuals.entries.items()
+             for period, _, line in entries.values() if period.end > as_of]
     if not later:
         return ()
-    first = min(later, key=lambda r: r.line)
+    line, indicator_id, period = min(later)
     return (Problem("csv-period-after-as-of",
                     f"{len(later)} report(s) for periods ending after {as_of.isoformat()} were ignored "
-                    f"(first: {first.indicator_id} {first.period})", actuals.source, first.line),)
+                    f"(first: {indicator_id} {period})", actuals.source, line),)
+
+
+def _entry_key(entry) -> tuple[date, int]:
+    return entry[0].end, entry[2]
+
+
+def relevant(indicator: Indicator, entries: Entries, as_of: date) -> list[Report]:
+    """Of everything reported for an indicator, the reports the rules below read: all visible ones
+    for maintain and annual targets; for the others the earliest and latest visible reports, the
+    value at the deadline and the first report after it, and the baseline period's report. A
+    submission of daily figures thus builds a handful of reports per indicator, not thousands."""
+    visible = sorted((e for e in entries.values() if e[0].end <= as_of), key=_entry_key)
+    if indicator.kind not in ("maintain", "annual") and len(visible) > 2:
+        ends = [entry[0].end for entry in visible]
+        chosen = {0: visible[0], len(visible) - 1: visible[-1]}
+        cuts = [indicator.final.due.end]
+        if indicator.kind == "relative" and indicator.baseline.value is None:
+            cuts.append(indicator.baseline.period.end)
+            exact = [i for i, entry in enumerate(visible) if entry[0] == indicator.baseline.period]
+            if exact:
+                chosen[exact[-1]] = visible[exact[-1]]
+        for cut in cuts:
+            index = bisect.bisect_right(ends, cut)
+            for near in (index - 1, index):
+                if 0 <= near < len(visible):
+                    chosen[near] = visible[near]
+        visible = [chosen[index] for index in sorted(chosen)]
+    return [Report(indicator.id, period, value, line) for period, value, line in visible]
 
 
 def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,6 +60,11 @@ def _build(kind: str, groups: tuple[str, ...]) -> Period:
 
 def parse_period(text: object) -> Period:
     """Parse a period; raise InvalidValue with a short reason when it is not one."""
+    return _parse_period(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_period(text: str) -> Period:
     raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
     for pattern, kind in _PATTERNS:
         match = pattern.match(raw)

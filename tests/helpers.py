@@ -27,4 +27,4 @@ def indicator(kind="threshold", op=">=", milestones=None, baseline=None, **field
 
 def reports(*pairs) -> list[Report]:
     """reports(("2023", 20), ("2024", 22)) with line numbers 2, 3, ..."""
-    return [Report("x", parse_period(p), v, str(v), line) for line, (p, v) in enumerate(pairs, start=2)]
+    return [Report("x", parse_period(p), v, line) for line, (p, v) in enumerate(pairs, start=2)]

@@ -68,7 +68,7 @@ def indicators():
 
 
 def reports_of(pairs):
-    return [Report("x", parse_period(p), float(v), str(v), line) for line, (p, v) in enumerate(pairs, start=2)]
+    return [Report("x", parse_period(p), float(v), line) for line, (p, v) in enumerate(pairs, start=2)]
 
 
 report_pairs = st.lists(st.tuples(st.sampled_from(PERIODS), st.integers(0, 120)), max_size=8,
@@ -108,3 +108,27 @@ def test_raising_every_value_toward_the_target_never_makes_a_status_worse(ind, p
     old = evaluate_indicator(ind, reports_of(pairs), as_of, 2023).status
     new = evaluate_indicator(ind, reports_of(raised), as_of, 2023).status
     assert SEVERITY.index(new) <= SEVERITY.index(old), (old, new)
+
+
+@fast
+@given(ind=indicators(), pairs=report_pairs, as_of=as_of_dates)
+def test_the_relevant_reports_decide_as_all_reports_do(ind, pairs, as_of):
+    from tcmcheck.engine import relevant
+
+    everything = reports_of(pairs)
+    entries = {r.period.label: (r.period, r.value, r.line) for r in everything}
+    full = evaluate_indicator(ind, everything, as_of, 2023)
+    chosen = evaluate_indicator(ind, relevant(ind, entries, as_of), as_of, 2023)
+    assert chosen == full
+
+
+@fast
+@given(pairs=report_pairs, as_of=as_of_dates, base=st.none() | st.integers(1, 50))
+def test_the_relevant_reports_decide_relative_targets_as_all_reports_do(pairs, as_of, base):
+    from tcmcheck.engine import relevant
+
+    ind = indicator(kind="relative", unit="count", baseline=("2022", base), milestones=[milestone(2025, factor=2)])
+    everything = reports_of(pairs)
+    entries = {r.period.label: (r.period, r.value, r.line) for r in everything}
+    assert evaluate_indicator(ind, relevant(ind, entries, as_of), as_of, 2023) == \
+        evaluate_indicator(ind, everything, as_of, 2023)
