@@ -42,24 +42,23 @@ class Report:
     line: int
 
 
-Entries = dict[str, tuple[Period, object, int]]
+Entry = tuple[str, date, int, Period, object]
 
 
 @dataclass(frozen=True)
 class Actuals:
-    """The reports of one plan from one file, held per indicator as period label -> (period, value, line)."""
+    """The reports of one plan from one file: per indicator, its (id, period end, line, period, value)
+    entries in date order, then file order."""
 
     source: str
     encoding: str
-    entries: dict[str, Entries]
+    entries: dict[str, list[Entry]]
     warnings: tuple[Problem, ...] = ()
 
     def reports_for(self, indicator_id: str) -> list[Report]:
         """One indicator's reports, in period order (then file order)."""
-        found = [Report(indicator_id, period, value, line)
-                 for period, value, line in self.entries.get(indicator_id, {}).values()]
-        found.sort(key=lambda r: (r.period.end, r.line))
-        return found
+        return [Report(indicator_id, period, value, line)
+                for _, _, line, period, value in self.entries.get(indicator_id, ())]
 
     @property
     def reports(self) -> list[Report]:
@@ -259,38 +258,37 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True) -> Actuals:
     With a plan column, rows naming another plan are skipped; rows with a blank plan cell are taken
     when `take_blank`.
 
-    Most rows of a large file are plain numbers for known indicators and periods already seen; those
+    Most rows of a large file are plain values for known indicators and periods already seen; those
     take the short path below. Anything else, or anything that needs a warning or an error, goes
     through `_Collector.row`, which applies every check."""
     collector = _Collector(table, plan, take_blank)
     id_column, period_column, value_column = collector.required
     width = len(table.header)
-    fast = table.columns.keys() <= {"indicator", "period", "value", "note"}
-    numbers, words = collector.numbers, collector.words
-    known_periods = collector.known_periods
+    plain_columns = table.columns.keys() <= {"indicator", "period", "value", "note"}
+    numbers, words, known_periods = collector.numbers, collector.words, collector.known_periods
     reader = csv.reader(io.StringIO(table.text, newline=""))
     try:
         next(reader)
         for cells in reader:
-            if fast and len(cells) == width:
-                number = numbers.get(cells[id_column])
+            if plain_columns and len(cells) == width:
                 period = known_periods.get(cells[period_column])
-                if number is not None and period is not None:
-                    entries, lowest, highest = number
+                number = numbers.get(cells[id_column])
+                if period is not None and number is not None:
+                    indicator_id, reports, lowest, highest = number
                     raw = cells[value_column]
                     try:
                         value = float(raw)
                     except ValueError:
                         value = None
                     if value is not None and lowest <= value <= highest and "_" not in raw \
-                            and period.label not in entries:
-                        entries[period.label] = (period, value, reader.line_num)
+                            and period.label not in reports:
+                        reports[period.label] = (indicator_id, period.end, reader.line_num, period, value)
                         continue
                 elif period is not None and cells[id_column] in words:
-                    entries, spellings = words[cells[id_column]]
+                    indicator_id, reports, spellings = words[cells[id_column]]
                     value = spellings.get(cells[value_column])
-                    if value is not None and period.label not in entries:
-                        entries[period.label] = (period, value, reader.line_num)
+                    if value is not None and period.label not in reports:
+                        reports[period.label] = (indicator_id, period.end, reader.line_num, period, value)
                         continue
             collector.row(reader.line_num, cells)
     except csv.Error as exc:
@@ -299,7 +297,8 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True) -> Actuals:
 
 
 class _Collector:
-    """Every check on a row, and the reports and problems found so far."""
+    """Every check on a row, and the reports and problems found so far: per indicator,
+    period label -> (indicator id, period end, line, period, value)."""
 
     def __init__(self, table: Table, plan: Plan, take_blank: bool):
         self.table, self.plan, self.take_blank = table, plan, take_blank
@@ -307,14 +306,15 @@ class _Collector:
         self.required = tuple(table.columns[c] for c in REQUIRED_COLUMNS)
         self.width = len(table.header)
         self.indicators = {i.id: i for i in plan.indicators}
-        self.entries: dict[str, Entries] = {i.id: {} for i in plan.indicators}
+        self.reports: dict[str, dict[str, Entry]] = {i.id: {} for i in plan.indicators}
         self.numbers = {
-            i.id: (self.entries[i.id], -1e300 if i.unit == "ratio" else 0.0, 100.0 if i.unit == "percent" else 1e300)
+            i.id: (i.id, self.reports[i.id], -1e300 if i.unit == "ratio" else 0.0,
+                   100.0 if i.unit == "percent" else 1e300)
             for i in plan.indicators if i.value_type == "number"
         }
-        self.words = {i.id: (self.entries[i.id], _spellings(i)) for i in plan.indicators if i.value_type != "number"}
+        self.words = {i.id: (i.id, self.reports[i.id], _spellings(i))
+                      for i in plan.indicators if i.value_type != "number"}
         self.known_periods: dict[str, Period] = {}
-        self.earliest = date(plan.earliest_year, 1, 1)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -347,37 +347,35 @@ class _Collector:
         except InvalidValue as exc:
             self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
             return
-        if period.end >= self.earliest:
-            self.known_periods[raw_period] = period
+        self.known_periods[raw_period] = period
         try:
             value = parse_value(raw_value, indicator)
         except InvalidValue as exc:
             self.problems.append(Problem(
                 "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}", source, line, value_column + 1, "value"))
             return
-        known = self.entries[indicator.id]
+        known = self.reports[indicator.id]
         earlier = known.get(period.label)
         if earlier is not None:
-            if earlier[1] != value:
+            if earlier[4] != value:
                 self.problems.append(Problem(
                     "csv-duplicate-report",
-                    f"{indicator.id} for {period} is {raw_value!r} here but {_shown(earlier[1])!r} on line {earlier[2]}",
+                    f"{indicator.id} for {period} is {raw_value!r} here but {_shown(earlier[4])!r} on line {earlier[2]}",
                     source, line, value_column + 1, "value"))
             else:
                 self.warnings.append(Problem(
                     "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier[2]}; read once",
                     source, line))
             return
-        known[period.label] = (period, value, line)
-        self.warnings.extend(_suspicious(indicator, period, value, raw_value, line, table.cell(cells, "unit"),
-                                         self.earliest, source))
+        known[period.label] = (indicator.id, period.end, line, period, value)
+        self.warnings.extend(_suspicious(indicator, value, raw_value, line, table.cell(cells, "unit"), source))
 
     def finish(self) -> Actuals:
         if self.problems:
             shown = self.problems[:MAX_PROBLEMS]
             raise ActualsError(*shown, omitted=len(self.problems) - len(shown))
-        entries = {key: value for key, value in self.entries.items() if value}
-        return Actuals(self.source, self.table.encoding, entries, tuple(sorted(self.warnings, key=lambda w: w.line or 0)))
+        entries = {indicator_id: sorted(known.values()) for indicator_id, known in self.reports.items() if known}
+        return Actuals(self.source, self.table.encoding, entries, _capped(self.warnings))
 
 
 def _spellings(indicator: Indicator) -> dict[str, object]:
@@ -393,8 +391,21 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _suspicious(indicator: Indicator, period: Period, value, raw: str, line: int, unit: str, earliest: date,
-                source: str) -> list[Problem]:
+def _capped(warnings: list[Problem]) -> tuple[Problem, ...]:
+    """At most MAX_PROBLEMS warnings of each kind, then one that counts the rest."""
+    kept: list[Problem] = []
+    extra: dict[str, int] = {}
+    for warning in sorted(warnings, key=lambda w: w.line or 0):
+        if sum(1 for k in kept if k.code == warning.code) < MAX_PROBLEMS:
+            kept.append(warning)
+        else:
+            extra[warning.code] = extra.get(warning.code, 0) + 1
+    for code, count in extra.items():
+        kept.append(Problem(code, f"... and {count} more like this", warnings[0].file))
+    return tuple(kept)
+
+
+def _suspicious(indicator: Indicator, value, raw: str, line: int, unit: str, source: str) -> list[Problem]:
     """Usable values that look wrong."""
     found = []
     if value.__class__ is float:
@@ -402,9 +413,6 @@ def _suspicious(indicator: Indicator, period: Period, value, raw: str, line: int
             found.append(Problem("csv-percent-over-100", f"{indicator.id} is {raw}, above 100%", source, line))
         if value < 0 and indicator.unit != "ratio":
             found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({raw})", source, line))
-    if period.end < earliest:
-        found.append(Problem(
-            "csv-period-before-plan", f"{indicator.id} is reported for {period}, before the plan starts", source, line))
     if unit and unit != indicator.unit:
         found.append(Problem(
             "csv-unit-mismatch", f"{indicator.id} is given in {unit!r}; the plan measures it in {indicator.unit!r}",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import calendar
 import math
+import operator
 from datetime import date
 
-from tcmcheck.actuals import Actuals, Entries, Report
+from tcmcheck.actuals import Actuals, Entry, Report
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Milestone, Plan
+from tcmcheck.periods import Period
 from tcmcheck.result import IndicatorResult, Message, Result, Status
 
 _EPSILON = 1e-9
@@ -22,51 +25,66 @@ _OPS = {
 
 
 def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
-    items = tuple(
-        evaluate_indicator(indicator, relevant(indicator, actuals.entries.get(indicator.id, {}), as_of), as_of,
-                           plan.start_year)
-        for indicator in plan.indicators
-    )
-    return Result(plan, as_of, actuals.source, items, actuals.warnings + _ignored_after(actuals, as_of))
+    earliest = date(plan.earliest_year, 1, 1)
+    items = []
+    later = _Tally()
+    earlier = _Tally()
+    for indicator in plan.indicators:
+        ordered = actuals.entries.get(indicator.id, [])
+        cut = bisect.bisect_right(ordered, (indicator.id, as_of, math.inf))
+        later.add(ordered[cut:])
+        earlier.add(ordered[:bisect.bisect_left(ordered, (indicator.id, earliest))])
+        items.append(evaluate_indicator(indicator, relevant(indicator, ordered[:cut]), as_of, plan.start_year))
+    warnings = actuals.warnings
+    if earlier.count:
+        warnings += (earlier.problem("csv-period-before-plan", f"before the plan starts ({earliest.isoformat()})",
+                                     actuals.source),)
+    if later.count:
+        warnings += (later.problem("csv-period-after-as-of", f"after {as_of.isoformat()}; they were ignored",
+                                   actuals.source),)
+    return Result(plan, as_of, actuals.source, tuple(items), warnings)
 
 
-def _ignored_after(actuals: Actuals, as_of: date) -> tuple[Problem, ...]:
-    later = [(line, indicator_id, period) for indicator_id, entries in actuals.entries.items()
-             for period, _, line in entries.values() if period.end > as_of]
-    if not later:
-        return ()
-    line, indicator_id, period = min(later)
-    return (Problem("csv-period-after-as-of",
-                    f"{len(later)} report(s) for periods ending after {as_of.isoformat()} were ignored "
-                    f"(first: {indicator_id} {period})", actuals.source, line),)
+class _Tally:
+    """How many entries, and the one earliest in the file."""
+
+    def __init__(self):
+        self.count = 0
+        self.first: Entry | None = None
+
+    def add(self, entries: list[Entry]) -> None:
+        if entries:
+            self.count += len(entries)
+            first = min(entries, key=operator.itemgetter(2))
+            if self.first is None or first[2] < self.first[2]:
+                self.first = first
+
+    def problem(self, code: str, where: str, source: str) -> Problem:
+        indicator_id, _, line, period, _ = self.first
+        return Problem(code, f"{self.count} report(s) for periods ending {where} (first: {indicator_id} {period})",
+                       source, line)
 
 
-def _entry_key(entry) -> tuple[date, int]:
-    return entry[0].end, entry[2]
-
-
-def relevant(indicator: Indicator, entries: Entries, as_of: date) -> list[Report]:
-    """Of everything reported for an indicator, the reports the rules below read: all visible ones
-    for maintain and annual targets; for the others the earliest and latest visible reports, the
-    value at the deadline and the first report after it, and the baseline period's report. A
-    submission of daily figures thus builds a handful of reports per indicator, not thousands."""
-    visible = sorted((e for e in entries.values() if e[0].end <= as_of), key=_entry_key)
+def relevant(indicator: Indicator, visible: list[Entry]) -> list[Report]:
+    """Of the visible entries of an indicator, in date order, the reports the rules below read: all of
+    them for maintain and annual targets; for the others the earliest and latest, the value at the
+    deadline and the first report after it, and the baseline period's report. A submission of daily
+    figures thus builds a handful of reports per indicator, not thousands."""
     if indicator.kind not in ("maintain", "annual") and len(visible) > 2:
-        ends = [entry[0].end for entry in visible]
         chosen = {0: visible[0], len(visible) - 1: visible[-1]}
         cuts = [indicator.final.due.end]
         if indicator.kind == "relative" and indicator.baseline.value is None:
             cuts.append(indicator.baseline.period.end)
-            exact = [i for i, entry in enumerate(visible) if entry[0] == indicator.baseline.period]
+            exact = [i for i, entry in enumerate(visible) if entry[3] == indicator.baseline.period]
             if exact:
                 chosen[exact[-1]] = visible[exact[-1]]
         for cut in cuts:
-            index = bisect.bisect_right(ends, cut)
+            index = bisect.bisect_right(visible, (indicator.id, cut, math.inf))
             for near in (index - 1, index):
                 if 0 <= near < len(visible):
                     chosen[near] = visible[near]
         visible = [chosen[index] for index in sorted(chosen)]
-    return [Report(indicator.id, period, value, line) for period, value, line in visible]
+    return [Report(indicator.id, period, value, line) for _, _, line, period, value in visible]
 
 
 def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:
@@ -189,8 +207,8 @@ def _dated(indicator: Indicator, visible: list[Report], as_of: date) -> Indicato
         start_point = (earliest.period.end, earliest.value)
     start_date, start_value = start_point
     target = _target_number(indicator, upcoming, base)
-    span = (upcoming.due.end - start_date).days
-    elapsed = (latest.period.end - start_date).days
+    span = _months(upcoming.due.end) - _months(start_date)
+    elapsed = _months(latest.period.end) - _months(start_date)
     if span <= 0 or elapsed <= 0:
         return result(Status.ON_TRACK, latest, Message.of("trend_not_assessed", due=final.due.end.isoformat()))
     expected = start_value + (target - start_value) * min(elapsed / span, 1.0)
@@ -198,6 +216,13 @@ def _dated(indicator: Indicator, visible: list[Report], as_of: date) -> Indicato
     key = "behind_trajectory" if behind else "on_trajectory"
     return result(Status.LAG if behind else Status.ON_TRACK, latest,
                   Message.of(key, expected=expected, due=upcoming.due.end.isoformat()))
+
+
+def _months(day: date) -> float:
+    """Months since year 0, a month's last day counting as the whole month: the line between year
+    ends then runs in whole months, so a value exactly halfway at the halfway year end is on it."""
+    length = calendar.monthrange(day.year, day.month)[1]
+    return day.year * 12 + day.month - 1 + day.day / length
 
 
 def _maintain(indicator: Indicator, visible: list[Report], plan_start_year: int) -> IndicatorResult:

@@ -232,3 +232,12 @@ def test_annual_range_is_met_at_its_low_end_each_year():
     assert judge(ind, reports(("2024", 2), ("2025", 5)), "2025-12-31").status is Status.PASS
     result = judge(ind, reports(("2024", 1), ("2025", 3)), "2025-12-31")
     assert result.status is Status.FAIL and "2024" in detail_text(result, "en")
+
+
+def test_exactly_halfway_at_the_halfway_year_end_is_on_the_line():
+    # 2024 has 366 days; the line is measured in months, so 2024-12-31 is exactly halfway
+    ind = indicator(unit="count", baseline=("2023", 10), milestones=[milestone(2025, value=20)])
+    assert judge(ind, reports(("2024", 15)), "2024-12-31").status is Status.ON_TRACK
+    assert judge(ind, reports(("2024", 14.9)), "2024-12-31").status is Status.LAG
+    quarter = judge(ind, reports(("2024Q1", 11.25)), "2024-03-31")
+    assert quarter.status is Status.ON_TRACK

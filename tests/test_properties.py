@@ -116,9 +116,10 @@ def test_the_relevant_reports_decide_as_all_reports_do(ind, pairs, as_of):
     from tcmcheck.engine import relevant
 
     everything = reports_of(pairs)
-    entries = {r.period.label: (r.period, r.value, r.line) for r in everything}
+    visible = sorted((r.indicator_id, r.period.end, r.line, r.period, r.value) for r in everything
+                     if r.period.end <= as_of)
     full = evaluate_indicator(ind, everything, as_of, 2023)
-    chosen = evaluate_indicator(ind, relevant(ind, entries, as_of), as_of, 2023)
+    chosen = evaluate_indicator(ind, relevant(ind, visible), as_of, 2023)
     assert chosen == full
 
 
@@ -129,6 +130,7 @@ def test_the_relevant_reports_decide_relative_targets_as_all_reports_do(pairs, a
 
     ind = indicator(kind="relative", unit="count", baseline=("2022", base), milestones=[milestone(2025, factor=2)])
     everything = reports_of(pairs)
-    entries = {r.period.label: (r.period, r.value, r.line) for r in everything}
-    assert evaluate_indicator(ind, relevant(ind, entries, as_of), as_of, 2023) == \
+    visible = sorted((r.indicator_id, r.period.end, r.line, r.period, r.value) for r in everything
+                     if r.period.end <= as_of)
+    assert evaluate_indicator(ind, relevant(ind, visible), as_of, 2023) == \
         evaluate_indicator(ind, everything, as_of, 2023)

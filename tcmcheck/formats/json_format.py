@@ -81,9 +81,17 @@ def _outcome(outcome: Outcome, lang: str) -> dict:
             {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column, "field": p.field}
             for p in outcome.error.problems], "omitted": outcome.error.omitted}
         return data
-    full = to_dict(outcome.result, lang)
-    data.update(worst=outcome.worst.value if outcome.worst else None, summary=full["summary"],
-                indicators=full["indicators"], warnings=full["warnings"])
+    result = outcome.result
+    counts = result.summary
+    data.update(
+        worst=outcome.worst.value if outcome.worst else None,
+        summary={status.value: counts[status] for status in STATUSES},
+        indicators=[{"id": item.indicator.id, "status": item.status.value,
+                     "actual": item.actual.value if item.actual else None,
+                     "period": item.actual.period.label if item.actual else None,
+                     "line": item.actual.line if item.actual else None} for item in result.indicators],
+        warnings=[{"code": w.code, "message": w.message, "file": w.file, "line": w.line} for w in result.warnings],
+    )
     return data
 
 
@@ -96,4 +104,4 @@ def render_summary(summary: Summary, options: RenderOptions) -> str:
         "total": {status.value: totals[status] for status in STATUSES},
         "errors": summary.error_count,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
