@@ -1,6 +1,9 @@
 """The five built-in plans: metadata, indicator counts, and targets checked by hand against the documents."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -123,3 +126,14 @@ def test_yiwu_targets():
     indicator, milestones = target("yiwu", "national-outstanding-talents")  # 4 -> 5-7
     assert (indicator.kind, milestones[-1][2:4], indicator.baseline.value) == ("range", (5, 7), 4)
     assert load_builtin("yiwu").status == "征求意见稿"
+
+
+CHECK_QUOTES = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "check_quotes.py"
+
+
+@pytest.mark.skipif(not CHECK_QUOTES.exists(), reason="the source documents are not beside this checkout")
+def test_every_quote_stands_in_its_source_document():
+    plans = Path(__file__).resolve().parent.parent / "plans"
+    result = subprocess.run([sys.executable, str(CHECK_QUOTES), str(plans)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count(" 0 problems") == len(METADATA)
