@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import math
 import operator
 from datetime import date
@@ -30,11 +31,13 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     later = _Tally()
     earlier = _Tally()
     for indicator in plan.indicators:
-        ordered = actuals.entries.get(indicator.id, [])
-        cut = bisect.bisect_right(ordered, (indicator.id, as_of, math.inf))
-        later.add(ordered[cut:])
-        earlier.add(ordered[:bisect.bisect_left(ordered, (indicator.id, earliest))])
-        items.append(evaluate_indicator(indicator, relevant(indicator, ordered[:cut]), as_of, plan.start_year))
+        ordered = actuals.entries.get(indicator.id)
+        if ordered:
+            cut = bisect.bisect_right(ordered, (indicator.id, as_of, math.inf))
+            later.add(ordered[cut:])
+            earlier.add(ordered[:bisect.bisect_left(ordered, (indicator.id, earliest))])
+            ordered = ordered[:cut]
+        items.append(_judge(indicator, relevant(indicator, ordered or []), as_of, plan.start_year))
     warnings = actuals.warnings
     if earlier.count:
         warnings += (earlier.problem("csv-period-before-plan", f"before the plan starts ({earliest.isoformat()})",
@@ -88,7 +91,13 @@ def relevant(indicator: Indicator, visible: list[Entry]) -> list[Report]:
 
 
 def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:
+    """The status of one indicator from its reports, in any order."""
     visible = sorted((r for r in reports if r.period.end <= as_of), key=lambda r: (r.period.end, r.line))
+    return _judge(indicator, visible, as_of, plan_start_year)
+
+
+def _judge(indicator: Indicator, visible: list[Report], as_of: date, plan_start_year: int) -> IndicatorResult:
+    """The status of one indicator from its visible reports in date order."""
     if not visible:
         return IndicatorResult(indicator, Status.NO_DATA, Message.of("no_report", as_of=as_of.isoformat()))
     if indicator.kind == "maintain":
@@ -218,6 +227,7 @@ def _dated(indicator: Indicator, visible: list[Report], as_of: date) -> Indicato
                   Message.of(key, expected=expected, due=upcoming.due.end.isoformat()))
 
 
+@functools.lru_cache(maxsize=4096)
 def _months(day: date) -> float:
     """Months since year 0, a month's last day counting as the whole month: the line between year
     ends then runs in whole months, so a value exactly halfway at the halfway year end is on it."""
