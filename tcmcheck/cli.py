@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 from datetime import date
 
 import click
 
 from tcmcheck import __version__
-from tcmcheck.errors import TcmcheckError
+from tcmcheck.errors import PlanError, TcmcheckError
 from tcmcheck.formats import FORMATS, RenderOptions
 from tcmcheck.periods import parse_date, parse_period
 from tcmcheck.result import STATUSES, Status
@@ -65,8 +64,11 @@ def _color(output: str | None) -> bool:
 
 def _options(lang: str, output: str | None, fail_on: frozenset[Status]) -> RenderOptions:
     color = _color(output)
-    width = shutil.get_terminal_size((160, 24)).columns if color else 160
-    return RenderOptions(lang=lang, color=color, width=width, fail_on=fail_on)
+    if color:
+        import shutil
+
+        return RenderOptions(lang=lang, color=True, width=shutil.get_terminal_size((160, 24)).columns, fail_on=fail_on)
+    return RenderOptions(lang=lang, color=False, width=160, fail_on=fail_on)
 
 
 as_of_option = click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
@@ -76,9 +78,18 @@ fail_on_option = click.option("--fail-on", "fail_on", callback=_fail_on, default
                               help="Exit 1 when any indicator has one of these statuses.")
 encoding_option = click.option("--encoding", help="Read CSVs in this encoding instead of detecting UTF-8 or GB18030.")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
                            help="Language of names and details.")
 output_option = click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+
+
+def report_options(command):
+    """The options `status` and `summary` share."""
+    for option in reversed((as_of_option, format_option, fail_on_option, lang_option, output_option,
+                            encoding_option, strict_option)):
+        command = option(command)
+    return command
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,18 +129,16 @@ def validate(plans: tuple[str, ...]) -> None:
     """Check plans against the schema (all built-in plans when none are given)."""
     from tcmcheck.spec import builtin_ids, resolve_plan, validate_builtin
 
-    invalid = 0
+    problems = []
     for reference in plans or tuple(builtin_ids()):
         try:
             plan = resolve_plan(reference) if plans else validate_builtin(reference)
         except TcmcheckError as exc:
-            click.echo(str(exc), err=True)
-            invalid += 1
+            problems.extend(exc.problems)
             continue
         click.echo(f"ok: {plan.source} ({plan.id}, {len(plan.indicators)} indicators)")
-    if invalid:
-        click.echo(f"{invalid} invalid plan{'s' if invalid > 1 else ''}", err=True)
-        sys.exit(EXIT_INPUT)
+    if problems:
+        raise PlanError(*problems)
 
 
 @main.command()
@@ -158,13 +167,7 @@ def template(plan: str, lang: str, output: str | None, period: str | None, with_
 @main.command()
 @click.argument("plan")
 @click.argument("actuals", metavar="ACTUALS.csv")
-@as_of_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@fail_on_option
-@lang_option
-@output_option
-@encoding_option
-@strict_option
+@report_options
 def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[Status], lang: str,
            output: str | None, encoding: str | None, strict: bool) -> None:
     """Compare ACTUALS.csv (or - for standard input) with PLAN's targets."""
@@ -187,13 +190,7 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option("--plan", "plan_reference", metavar="PLAN",
               help="The plan for files with no plan column whose name doesn't start with a plan id.")
-@as_of_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@fail_on_option
-@lang_option
-@output_option
-@encoding_option
-@strict_option
+@report_options
 def summary(paths: tuple[str, ...], plan_reference: str | None, as_of: date, fmt: str,
             fail_on: frozenset[Status], lang: str, output: str | None, encoding: str | None, strict: bool) -> None:
     """Check many submissions: a row per (file, plan) with its status counts, then a total.

@@ -12,7 +12,6 @@ from datetime import date
 from tcmcheck.actuals import Actuals, Entry, Report
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Milestone, Plan
-from tcmcheck.periods import Period
 from tcmcheck.result import IndicatorResult, Message, Result, Status
 
 _EPSILON = 1e-9

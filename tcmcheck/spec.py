@@ -281,12 +281,11 @@ def _semantic_problems(spec: dict, root: yaml.Node, name: str) -> Iterator[Probl
                 yield at(m_where, f"range low end {milestone['low']} exceeds its high end {milestone['high']}")
             if scale is not None and milestone["grade"] not in scale["levels"]:
                 yield at(m_where + ["grade"], f"grade {milestone['grade']!r} is not on scale {indicator['scale']!r} ({', '.join(scale['levels'])})")
-        for key in ("since",):
-            if key in indicator:
-                try:
-                    parse_period(indicator[key])
-                except ValueError as exc:
-                    yield at(where + [key], str(exc), "plan-bad-date")
+        if "since" in indicator:
+            try:
+                parse_period(indicator["since"])
+            except ValueError as exc:
+                yield at(where + ["since"], str(exc), "plan-bad-date")
         baseline = indicator.get("baseline")
         if baseline is not None:
             try:

@@ -48,4 +48,4 @@ def test_warnings_are_shown_and_do_not_stop_the_run_without_strict(case):
     args = [a for a in arguments(case) if a != "--strict"] + ["--format", "plain"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code in (0, 1)
-    assert f"warning: " in result.stdout and case["code"] in result.stdout
+    assert "warning: " in result.stdout and case["code"] in result.stdout

@@ -1,6 +1,6 @@
 """Property-based tests: the readers never fail in a way of their own, and two laws of the engine."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

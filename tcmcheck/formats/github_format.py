@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tcmcheck import describe
 from tcmcheck.batch import Summary
-from tcmcheck.formats import RenderOptions, summary_line
+from tcmcheck.formats import RenderOptions, shared
 from tcmcheck.result import Result, Status
 
 
@@ -50,7 +50,7 @@ def _annotations(result: Result, options: RenderOptions) -> str:
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    return _annotations(result, options) + command("notice", summary_line(result, options.lang),
+    return _annotations(result, options) + command("notice", shared.summary_line(result, options.lang),
                                                    title=f"tcmcheck {result.plan.id}")
 
 

@@ -5,30 +5,18 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from tcmcheck.batch import Summary
-from tcmcheck.formats import (
-    error_lines,
-    HEADERS,
-    RenderOptions,
-    row,
-    SUMMARY_HEADERS,
-    summary_line,
-    summary_row,
-    summary_title,
-    summary_total_row,
-    title,
-    warning_lines,
-)
+from tcmcheck.formats import RenderOptions, shared
 from tcmcheck.result import Result
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    rows = [row(item, options.lang) for item in result.indicators]
-    table = tabulate(rows, headers=HEADERS[options.lang], tablefmt="simple", disable_numparse=True)
-    return f"{title(result, options.lang)}\n\n{table}\n\n{summary_line(result, options.lang)}\n" + warning_lines(result)
+    rows = [shared.row(item, options.lang) for item in result.indicators]
+    table = tabulate(rows, headers=shared.HEADERS[options.lang], tablefmt="simple", disable_numparse=True)
+    return f"{shared.title(result, options.lang)}\n\n{table}\n\n{shared.summary_line(result, options.lang)}\n" + shared.warning_lines(result)
 
 
 def render_summary(summary: Summary, options: RenderOptions) -> str:
     lang = options.lang
-    rows = [summary_row(o, lang) for o in summary.outcomes] + [summary_total_row(summary, lang)]
-    table = tabulate(rows, headers=SUMMARY_HEADERS[lang], tablefmt="simple", disable_numparse=True)
-    return f"{summary_title(summary, lang)}\n\n{table}\n" + error_lines(summary)
+    rows = [shared.summary_row(o, lang) for o in summary.outcomes] + [shared.summary_total_row(summary, lang)]
+    table = tabulate(rows, headers=shared.SUMMARY_HEADERS[lang], tablefmt="simple", disable_numparse=True)
+    return f"{shared.summary_title(summary, lang)}\n\n{table}\n" + shared.error_lines(summary)

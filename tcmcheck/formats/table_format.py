@@ -9,19 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tcmcheck.batch import Summary
-from tcmcheck.formats import (
-    error_lines,
-    HEADERS,
-    RenderOptions,
-    row,
-    SUMMARY_HEADERS,
-    summary_line,
-    summary_row,
-    summary_title,
-    summary_total_row,
-    title,
-    warning_lines,
-)
+from tcmcheck.formats import RenderOptions, shared
 from tcmcheck.result import STATUSES, Result, Status
 
 STYLES = {
@@ -34,21 +22,21 @@ STYLES = {
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    table = Table(title=title(result, options.lang), show_lines=False, expand=False)
-    for header in HEADERS[options.lang]:
+    table = Table(title=shared.title(result, options.lang), show_lines=False, expand=False)
+    for header in shared.HEADERS[options.lang]:
         table.add_column(header, overflow="fold")
     for item in result.indicators:
-        cells = list(row(item, options.lang))
+        cells = list(shared.row(item, options.lang))
         style = STYLES[item.status]
         table.add_row(*cells[:6], Text(cells[6], style=style), cells[7])
     counts = result.summary
     footer = Text()
-    footer.append(summary_line(result, options.lang).split(":")[0] + ": ")
+    footer.append(shared.summary_line(result, options.lang).split(":")[0] + ": ")
     for index, status in enumerate(STATUSES):
         if index:
             footer.append(", ")
         footer.append(f"{status.label(options.lang)} {counts[status]}", style=STYLES[status])
-    return _print(table, options, footer) + warning_lines(result)
+    return _print(table, options, footer) + shared.warning_lines(result)
 
 
 def _print(table: Table, options: RenderOptions, *more) -> str:
@@ -64,15 +52,15 @@ def _print(table: Table, options: RenderOptions, *more) -> str:
 
 def render_summary(summary: Summary, options: RenderOptions) -> str:
     lang = options.lang
-    table = Table(title=summary_title(summary, lang), show_footer=False)
-    for header in SUMMARY_HEADERS[lang]:
+    table = Table(title=shared.summary_title(summary, lang), show_footer=False)
+    for header in shared.SUMMARY_HEADERS[lang]:
         table.add_column(header, overflow="fold")
     for outcome in summary.outcomes:
-        cells = list(summary_row(outcome, lang))
+        cells = list(shared.summary_row(outcome, lang))
         if outcome.error is not None:
             table.add_row(*cells[:-1], Text(cells[-1], style="bold red"))
         else:
             table.add_row(*cells[:-1], Text(cells[-1], style=STYLES.get(outcome.worst, "")))
     table.add_section()
-    table.add_row(*summary_total_row(summary, lang))
-    return _print(table, options) + error_lines(summary)
+    table.add_row(*shared.summary_total_row(summary, lang))
+    return _print(table, options) + shared.error_lines(summary)
