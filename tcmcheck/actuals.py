@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Plan
@@ -34,8 +35,9 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
+    """One reported value: immutable, and cheap to build for the thousands a big file holds."""
+
     indicator_id: str
     period: Period
     value: float | str | bool
@@ -253,15 +255,15 @@ def _header_columns(header: tuple[str, ...], source: str) -> dict[str, int]:
     return columns
 
 
-def read_reports(table: Table, plan: Plan, take_blank: bool = True) -> Actuals:
+def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: frozenset[str] = frozenset()) -> Actuals:
     """The reports of `plan` in `table`, holding per (indicator, period) only the value and its line.
     With a plan column, rows naming another plan are skipped; rows with a blank plan cell are taken
-    when `take_blank`.
+    when `take_blank`. Rows naming another plan give a warning unless that name is in `expected`.
 
     Most rows of a large file are plain values for known indicators and periods already seen; those
     take the short path below. Anything else, or anything that needs a warning or an error, goes
     through `_Collector.row`, which applies every check."""
-    collector = _Collector(table, plan, take_blank)
+    collector = _Collector(table, plan, take_blank, expected)
     id_column, period_column, value_column = collector.required
     width = len(table.header)
     plain_columns = table.columns.keys() <= {"indicator", "period", "value", "note"}
@@ -300,8 +302,8 @@ class _Collector:
     """Every check on a row, and the reports and problems found so far: per indicator,
     period label -> (indicator id, period end, line, period, value)."""
 
-    def __init__(self, table: Table, plan: Plan, take_blank: bool):
-        self.table, self.plan, self.take_blank = table, plan, take_blank
+    def __init__(self, table: Table, plan: Plan, take_blank: bool, expected: frozenset[str]):
+        self.table, self.plan, self.take_blank, self.expected = table, plan, take_blank, expected
         self.source = table.source
         self.required = tuple(table.columns[c] for c in REQUIRED_COLUMNS)
         self.width = len(table.header)
@@ -317,6 +319,7 @@ class _Collector:
         self.known_periods: dict[str, Period] = {}
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.other_plans: dict[str, int] = {}
 
     def row(self, line: int, cells: list[str]) -> None:
         table, source = self.table, self.source
@@ -324,7 +327,11 @@ class _Collector:
             return
         if "plan" in table.columns:
             named = table.cell(cells, "plan")
-            if (named and not self.plan.is_named(named)) or (not named and not self.take_blank):
+            if named and not self.plan.is_named(named):
+                if named not in self.expected:
+                    self.other_plans.setdefault(named, line)
+                return
+            if not named and not self.take_blank:
                 return
         id_column, period_column, value_column = self.required
         if len(cells) <= max(self.required) or (len(cells) > self.width and any(c.strip() for c in cells[self.width:])):
@@ -375,7 +382,12 @@ class _Collector:
             shown = self.problems[:MAX_PROBLEMS]
             raise ActualsError(*shown, omitted=len(self.problems) - len(shown))
         entries = {indicator_id: sorted(known.values()) for indicator_id, known in self.reports.items() if known}
-        return Actuals(self.source, self.table.encoding, entries, _capped(self.warnings))
+        warnings = _capped(self.warnings)
+        if self.other_plans:
+            names = ", ".join(repr(name) for name in self.other_plans)
+            warnings += (Problem("csv-other-plan", f"rows for other plans were left out: {names}", self.source,
+                                 min(self.other_plans.values())),)
+        return Actuals(self.source, self.table.encoding, entries, warnings)
 
 
 def _spellings(indicator: Indicator) -> dict[str, object]:

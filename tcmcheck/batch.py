@@ -122,7 +122,7 @@ def _check_file(path: str, as_of: date, resolve: Callable[[str], Plan], plan_ids
     outcomes = []
     for plan_id, (plan, take_blank) in plans.items():
         try:
-            actuals = read_reports(table, plan, take_blank=take_blank)
+            actuals = read_reports(table, plan, take_blank=take_blank, expected=frozenset(cells))
             if strict and actuals.warnings:
                 raise ActualsError(*actuals.warnings)
             result = evaluate(plan, actuals, as_of)

@@ -212,3 +212,15 @@ def test_builtin_template_round_trips_through_summary(tmp_path):
 def test_template_period_is_checked():
     result = run("template", SAMPLE_PLAN, "--period", "2024Q5")
     assert result.exit_code == 2 and "2024Q5" in result.stderr
+
+
+def test_status_warns_about_rows_for_other_plans_but_summary_does_not(tmp_path):
+    _, liuzhou_row = builtin_rows("liuzhou", "liuzhou")
+    _, yiwu_row = builtin_rows("yiwu", "义乌")
+    csv = tmp_path / "mixed.csv"
+    csv.write_text("plan,indicator,period,value\n" + liuzhou_row + yiwu_row, "utf-8")
+    status = run("status", "liuzhou", csv, "--as-of", "2024-12-31", "--format", "json")
+    warnings = json.loads(status.stdout)["warnings"]
+    assert [(w["code"], w["line"]) for w in warnings] == [("csv-other-plan", 3)] and "义乌" in warnings[0]["message"]
+    _, document = summary_json(csv)
+    assert all(f["warnings"] == [] for f in document["files"])
