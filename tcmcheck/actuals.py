@@ -62,10 +62,6 @@ class Actuals:
         return [Report(indicator_id, period, value, line)
                 for _, _, line, period, value in self.entries.get(indicator_id, ())]
 
-    @property
-    def reports(self) -> list[Report]:
-        return [report for indicator_id in self.entries for report in self.reports_for(indicator_id)]
-
 
 @dataclass(frozen=True)
 class Table:
@@ -406,9 +402,11 @@ def _shown(value) -> str:
 def _capped(warnings: list[Problem]) -> tuple[Problem, ...]:
     """At most MAX_PROBLEMS warnings of each kind, then one that counts the rest."""
     kept: list[Problem] = []
+    shown: dict[str, int] = {}
     extra: dict[str, int] = {}
     for warning in sorted(warnings, key=lambda w: w.line or 0):
-        if sum(1 for k in kept if k.code == warning.code) < MAX_PROBLEMS:
+        if shown.get(warning.code, 0) < MAX_PROBLEMS:
+            shown[warning.code] = shown.get(warning.code, 0) + 1
             kept.append(warning)
         else:
             extra[warning.code] = extra.get(warning.code, 0) + 1
