@@ -10,7 +10,7 @@ OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 _SUFFIX = {
     "en": {"percent": "%", "per_1000": "‰", "per_10000": "‱", "per_100000": " per 100k",
            "yuan": " yuan", "yuan_10k": " ×10k yuan", "yuan_100m": " ×100m yuan",
-           "person_times": " visits", "mu": " mu", "hectare": " ha", "tonne": " t",
+           "person_times": " person-times", "mu": " mu", "hectare": " ha", "tonne": " t",
            "hectare_10k": " ×10k ha", "mu_10k": " ×10k mu"},
     "zh": {"percent": "%", "per_1000": "‰", "per_10000": "‱", "per_100000": "/10万",
            "yuan": "元", "yuan_10k": "万元", "yuan_100m": "亿元", "person_times": "人次",
@@ -127,9 +127,9 @@ _TEMPLATES = {
     "annual_missed": ("missed in {years}", "{years}年未达标"),
     "annual_not_reported": ("no report for {years}", "{years}年未报送"),
     "no_report_for_year": ("no report for {year}", "{year}年未报送"),
-    "annual_all_met": ("met in all {count} years", "{count}个年度均达标"),
+    "annual_all_met": ("met in all {count} year(s)", "{count}个年度均达标"),
     "annual_behind": ("{year} so far is below the pro-rata {expected}", "{year}年进度低于序时{expected}"),
-    "annual_on_track": ("{count} completed years met; current year on pace", "已完成年度{count}个均达标，当年序时推进"),
+    "annual_on_track": ("{count} completed year(s) met; current year on pace", "已完成年度{count}个均达标，当年序时推进"),
 }
 
 
