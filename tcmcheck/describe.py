@@ -44,7 +44,7 @@ def condition_text(indicator: Indicator, milestone: Milestone, lang: str) -> str
     if indicator.kind == "grade":
         return f"{milestone.grade}{'及以上' if lang == 'zh' else ' or better'}"
     if milestone.low is not None:
-        return f"{value_text(milestone.low, indicator, lang)}–{value_text(milestone.high, indicator, lang)}"
+        return f"{number(milestone.low)}–{value_text(milestone.high, indicator, lang)}"
     if indicator.kind == "relative":
         factor = number(milestone.factor)
         base = indicator.baseline
