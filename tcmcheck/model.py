@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tcmcheck.periods import Period
 
@@ -113,7 +113,6 @@ class Plan:
     status: str | None = None
     title_en: str | None = None
     source: str = ""
-    scales: tuple[Scale, ...] = field(default=())
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         for indicator in self.indicators:

@@ -25,11 +25,6 @@ class Status(str, Enum):
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.value
 
-    @property
-    def severity(self) -> int:
-        """Worse statuses rank higher."""
-        return SEVERITY.index(self)
-
 
 _ZH = {
     Status.PASS: "达标",

@@ -353,5 +353,4 @@ def _build(spec: dict, name: str) -> Plan:
         end_year=spec["period"]["end"],
         indicators=tuple(indicators),
         source=name,
-        scales=tuple(scales.values()),
     )

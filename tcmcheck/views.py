@@ -28,7 +28,8 @@ def plans_listing(plans: list[Plan], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([{
             "id": p.id, "city_zh": p.city_zh, "city_en": p.city_en, "province_zh": p.province_zh,
-            "province_en": p.province_en, "title": p.title, "number": p.number, "issued": p.issued,
+            "province_en": p.province_en, "title": p.title, "title_en": p.title_en, "number": p.number,
+            "issued": p.issued,
             "status": p.status, "period": {"start": p.start_year, "end": p.end_year},
             "indicators": len(p.indicators),
         } for p in plans], ensure_ascii=False, indent=2) + "\n"
@@ -41,7 +42,7 @@ def plans_listing(plans: list[Plan], fmt: str) -> str:
 
 def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
     header = (f"{plan.id}: {plan.city_zh} {plan.city_en}, {plan.province_zh} {plan.province_en}\n"
-              f"{_title(plan)}"
+              f"{_title(plan)}" + (f" ({plan.title_en})" if plan.title_en else "")
               + (f", {plan.number}" if plan.number else "")
               + (f", issued {plan.issued}" if plan.issued else "")
               + f", {plan.period_label}, {len(plan.indicators)} indicators\n")

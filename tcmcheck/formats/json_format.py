@@ -7,11 +7,10 @@ import json
 from tcmcheck import __version__, describe
 from tcmcheck.batch import Outcome, Summary
 from tcmcheck.formats import RenderOptions
-from tcmcheck.model import Indicator
 from tcmcheck.result import STATUSES, IndicatorResult, Result
 
 
-def _milestone(indicator: Indicator, milestone) -> dict:
+def _milestone(milestone) -> dict:
     data = {"due": milestone.due.end.isoformat()}
     for name in ("value", "low", "high", "factor", "grade"):
         value = getattr(milestone, name)
@@ -33,7 +32,7 @@ def _indicator(item: IndicatorResult, lang: str) -> dict:
         "op": indicator.op,
         "status": item.status.value,
         "target": describe.target_text(indicator, lang),
-        "milestones": [_milestone(indicator, m) for m in indicator.milestones],
+        "milestones": [_milestone(m) for m in indicator.milestones],
         "actual": report.value if report else None,
         "period": report.period.label if report else None,
         "line": report.line if report else None,
