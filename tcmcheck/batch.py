@@ -122,12 +122,9 @@ def _check_file(path: str, as_of: date, resolve: Callable[[str], Plan], plan_ids
     outcomes = []
     for plan_id, (plan, take_blank) in plans.items():
         try:
-            actuals = read_reports(table, plan, take_blank=take_blank, expected=frozenset(cells))
-            if strict and actuals.warnings:
-                raise ActualsError(*actuals.warnings)
-            result = evaluate(plan, actuals, as_of)
-            if strict and result.warnings:
-                raise ActualsError(*result.warnings)
+            result = evaluate(plan, read_reports(table, plan, take_blank=take_blank, expected=frozenset(cells)), as_of)
+            if strict:
+                result.raise_warnings()
             outcomes.append(Outcome(path, plan_id, result=result))
         except TcmcheckError as exc:
             outcomes.append(Outcome(path, plan_id, error=exc))

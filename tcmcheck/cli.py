@@ -173,15 +173,14 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
     """Compare ACTUALS.csv (or - for standard input) with PLAN's targets."""
     from tcmcheck.actuals import read_actuals, read_bytes
     from tcmcheck.engine import evaluate
-    from tcmcheck.errors import ActualsError
     from tcmcheck.formats import render
     from tcmcheck.spec import resolve_plan
 
     spec = resolve_plan(plan)
     source = "<stdin>" if actuals == "-" else actuals
     result = evaluate(spec, read_actuals(read_bytes(actuals), spec, source, encoding), as_of)
-    if strict and result.warnings:
-        raise ActualsError(*result.warnings)
+    if strict:
+        result.raise_warnings()
     _emit(render(fmt, result, _options(lang, output, fail_on)), output, inputs=(actuals, plan))
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)
 

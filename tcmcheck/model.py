@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -120,7 +121,7 @@ class Plan:
                 return indicator
         return None
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         """What a user may call the plan: id, Chinese city name with or without 市, English city name."""
         return frozenset({self.id, self.city_zh, self.city_zh.removesuffix("市"), self.city_en.lower()})
@@ -129,7 +130,7 @@ class Plan:
         reference = reference.strip()
         return reference in self.names or reference.lower() in self.names
 
-    @property
+    @functools.cached_property
     def earliest_year(self) -> int:
         """The plan's start year, or an earlier baseline year."""
         years = [i.baseline.period.end.year for i in self.indicators if i.baseline]

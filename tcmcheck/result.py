@@ -7,7 +7,7 @@ from datetime import date
 from enum import Enum
 
 from tcmcheck.actuals import Report
-from tcmcheck.errors import Problem
+from tcmcheck.errors import ActualsError, Problem
 from tcmcheck.model import Indicator, Plan
 
 
@@ -72,6 +72,11 @@ class Result:
         for item in self.indicators:
             counts[item.status] += 1
         return counts
+
+    def raise_warnings(self) -> None:
+        """For --strict: the warnings, as an error."""
+        if self.warnings:
+            raise ActualsError(*self.warnings)
 
     def has_any(self, statuses: frozenset[Status]) -> bool:
         return any(item.status in statuses for item in self.indicators)

@@ -224,3 +224,15 @@ def test_status_warns_about_rows_for_other_plans_but_summary_does_not(tmp_path):
     assert [(w["code"], w["line"]) for w in warnings] == [("csv-other-plan", 3)] and "义乌" in warnings[0]["message"]
     _, document = summary_json(csv)
     assert all(f["warnings"] == [] for f in document["files"])
+
+
+def test_strict_summary_turns_a_files_warnings_into_its_error(tmp_path):
+    (tmp_path / "warned.csv").write_text("indicator,period,value\nphysician-share,2024,130\n", "utf-8")
+    (tmp_path / "clean.csv").write_text("indicator,period,value\nphysician-share,2024,23\n", "utf-8")
+    lenient, document = summary_json(tmp_path, "--plan", SAMPLE_PLAN)
+    assert lenient.exit_code == 0 and all(f["error"] is None for f in document["files"])
+    strict, document = summary_json(tmp_path, "--plan", SAMPLE_PLAN, "--strict")
+    files = {Path(f["file"]).name: f for f in document["files"]}
+    assert strict.exit_code == 2
+    assert files["warned.csv"]["error"]["problems"][0]["code"] == "csv-percent-over-100"
+    assert files["clean.csv"]["error"] is None

@@ -6,8 +6,13 @@ import json
 
 from tcmcheck import __version__, describe
 from tcmcheck.batch import Outcome, Summary
+from tcmcheck.errors import Problem
 from tcmcheck.formats import RenderOptions
 from tcmcheck.result import STATUSES, IndicatorResult, Result
+
+
+def _warning(warning: Problem) -> dict:
+    return {"code": warning.code, "message": warning.message, "file": warning.file, "line": warning.line}
 
 
 def _milestone(milestone) -> dict:
@@ -62,9 +67,7 @@ def to_dict(result: Result, lang: str) -> dict:
         "actuals": result.source,
         "summary": {status.value: counts[status] for status in STATUSES},
         "indicators": [_indicator(item, lang) for item in result.indicators],
-        "warnings": [
-            {"code": w.code, "message": w.message, "file": w.file, "line": w.line} for w in result.warnings
-        ],
+        "warnings": [_warning(w) for w in result.warnings],
     }
 
 
@@ -89,7 +92,7 @@ def _outcome(outcome: Outcome, lang: str) -> dict:
                      "actual": item.actual.value if item.actual else None,
                      "period": item.actual.period.label if item.actual else None,
                      "line": item.actual.line if item.actual else None} for item in result.indicators],
-        warnings=[{"code": w.code, "message": w.message, "file": w.file, "line": w.line} for w in result.warnings],
+        warnings=[_warning(w) for w in result.warnings],
     )
     return data
 
