@@ -1,3 +1,3 @@
-from tcmcheck.cli import main
+from tcmcheck.cli import run
 
-main()
+run()

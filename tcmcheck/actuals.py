@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -75,12 +76,23 @@ class Table:
 
     def rows(self):
         """(line, cells) for every row after the header that is not blank."""
+        for line, cells in self.numbered_rows():
+            if any(cells) and any(cell.strip() for cell in cells):
+                yield line, cells
+
+    def numbered_rows(self):
+        """(line, cells) for every row after the header, blank ones included (as [] or [''])."""
+        lines = _unquoted_lines(self.text)
+        if lines is not None:
+            return zip(itertools.count(2), map(str.split, itertools.islice(lines, 1, None), itertools.repeat(",")))
+        return self._csv_rows()
+
+    def _csv_rows(self):
         reader = csv.reader(io.StringIO(self.text, newline=""))
         try:
             next(reader)
             for cells in reader:
-                if any(cells) and any(cell.strip() for cell in cells):
-                    yield reader.line_num, cells
+                yield reader.line_num, cells
         except csv.Error as exc:
             raise _csv_error(exc, self.source, reader.line_num) from None
 
@@ -93,6 +105,20 @@ class Table:
         if "plan" not in self.columns:
             return []
         return list(dict.fromkeys(self.cell(cells, "plan") for _, cells in self.rows()))
+
+
+def _unquoted_lines(text: str) -> list[str] | None:
+    """The physical lines of a CSV that has no quote character and no over-long line, else None.
+    Such a file's rows are its lines split at commas, exactly as csv.reader reads them (csv.reader
+    ends a row only at \\r, \\n or \\r\\n, and a cell can span lines only inside quotes)."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return lines
 
 
 def _canonical_column(name: str) -> str | None:
@@ -264,33 +290,29 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
     width = len(table.header)
     plain_columns = table.columns.keys() <= {"indicator", "period", "value", "note"}
     numbers, words, known_periods = collector.numbers, collector.words, collector.known_periods
-    reader = csv.reader(io.StringIO(table.text, newline=""))
-    try:
-        next(reader)
-        for cells in reader:
-            if plain_columns and len(cells) == width:
-                period = known_periods.get(cells[period_column])
+    for line, cells in table.numbered_rows():
+        if plain_columns and len(cells) == width:
+            known = known_periods.get(cells[period_column])
+            if known is not None:
+                period, label, end = known
                 number = numbers.get(cells[id_column])
-                if period is not None and number is not None:
+                if number is not None:
                     indicator_id, reports, lowest, highest = number
                     raw = cells[value_column]
                     try:
                         value = float(raw)
                     except ValueError:
                         value = None
-                    if value is not None and lowest <= value <= highest and "_" not in raw \
-                            and period.label not in reports:
-                        reports[period.label] = (indicator_id, period.end, reader.line_num, period, value)
+                    if value is not None and lowest <= value <= highest and "_" not in raw and label not in reports:
+                        reports[label] = (indicator_id, end, line, period, value)
                         continue
-                elif period is not None and cells[id_column] in words:
+                elif cells[id_column] in words:
                     indicator_id, reports, spellings = words[cells[id_column]]
                     value = spellings.get(cells[value_column])
-                    if value is not None and period.label not in reports:
-                        reports[period.label] = (indicator_id, period.end, reader.line_num, period, value)
+                    if value is not None and label not in reports:
+                        reports[label] = (indicator_id, end, line, period, value)
                         continue
-            collector.row(reader.line_num, cells)
-    except csv.Error as exc:
-        raise _csv_error(exc, table.source, reader.line_num) from None
+        collector.row(line, cells)
     return collector.finish()
 
 
@@ -305,14 +327,11 @@ class _Collector:
         self.width = len(table.header)
         self.indicators = {i.id: i for i in plan.indicators}
         self.reports: dict[str, dict[str, Entry]] = {i.id: {} for i in plan.indicators}
-        self.numbers = {
-            i.id: (i.id, self.reports[i.id], -1e300 if i.unit == "ratio" else 0.0,
-                   100.0 if i.unit == "percent" else 1e300)
-            for i in plan.indicators if i.value_type == "number"
-        }
-        self.words = {i.id: (i.id, self.reports[i.id], _spellings(i))
-                      for i in plan.indicators if i.value_type != "number"}
-        self.known_periods: dict[str, Period] = {}
+        reports = self.reports
+        bounds, spellings = _reading_tables(plan)
+        self.numbers = {ident: (ident, reports[ident], lowest, highest) for ident, lowest, highest in bounds}
+        self.words = {ident: (ident, reports[ident], words) for ident, words in spellings}
+        self.known_periods: dict[str, tuple[Period, str, date]] = {}
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.other_plans: dict[str, int] = {}
@@ -350,7 +369,7 @@ class _Collector:
         except InvalidValue as exc:
             self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
             return
-        self.known_periods[raw_period] = period
+        self.known_periods[raw_period] = (period, period.label, period.end)
         try:
             value = parse_value(raw_value, indicator)
         except InvalidValue as exc:
@@ -384,6 +403,22 @@ class _Collector:
             warnings += (Problem("csv-other-plan", f"rows for other plans were left out: {names}", self.source,
                                  min(self.other_plans.values())),)
         return Actuals(self.source, self.table.encoding, entries, warnings)
+
+
+def _reading_tables(plan: Plan) -> tuple[tuple[tuple[str, float, float], ...], tuple[tuple[str, dict], ...]]:
+    """What reading needs to know of a plan, worked out once per plan: per numeric indicator the values
+    that need no warning (0-100 for percentages, no negatives except for ratios), and per grade or
+    yes/no indicator its exact spellings."""
+    known = _READING_TABLES.get(id(plan))
+    if known is None or known[0] is not plan:
+        bounds = tuple((i.id, -1e300 if i.unit == "ratio" else 0.0, 100.0 if i.unit == "percent" else 1e300)
+                       for i in plan.indicators if i.value_type == "number")
+        spellings = tuple((i.id, _spellings(i)) for i in plan.indicators if i.value_type != "number")
+        known = _READING_TABLES[id(plan)] = (plan, bounds, spellings)
+    return known[1], known[2]
+
+
+_READING_TABLES: dict[int, tuple] = {}
 
 
 def _spellings(indicator: Indicator) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from datetime import date
@@ -99,6 +100,13 @@ def main() -> None:
 
     Exit codes: 0 ran and nothing matched --fail-on; 1 ran and something did; 2 the input could not be used.
     """
+
+
+def run() -> None:
+    """The console script. One run is short and its data holds no reference cycles, so Python's cycle
+    collector would only spend time (a fifth to a half of the run on a big submission): it is off."""
+    gc.disable()
+    main()
 
 
 @main.command()

@@ -118,3 +118,35 @@ def test_annual_milestones_take_a_value_or_a_range_but_not_both():
     assert problems(both)[0].field == "/indicators/9/milestones/0"
     reversed_range = SAMPLE.replace("{due: 2023, value: 1000}", "{due: 2023, low: 1100, high: 900}")
     assert "exceeds" in problems(reversed_range)[0].message
+
+
+@pytest.mark.parametrize("plan_id", builtin_ids())
+def test_the_compiled_copy_of_each_builtin_plan_matches_its_yaml(plan_id):
+    from tcmcheck.plan_yaml import load_trusted
+    from tcmcheck.spec import _compiled_specs, builtin_dir, fingerprint
+
+    data = builtin_dir().joinpath(f"{plan_id}.yaml").read_bytes()
+    compiled = _compiled_specs().get(plan_id)
+    assert compiled is not None and compiled["yaml"] == fingerprint(data), \
+        "plans/compiled.json is stale: run python -m tcmcheck.compile_plans plans/"
+    assert compiled["spec"] == load_trusted(data)
+
+
+def test_a_stale_compiled_copy_is_ignored(monkeypatch):
+    from tcmcheck import spec
+
+    fresh = spec.load_builtin("jiangmen")
+    stale = {"jiangmen": {"yaml": "0:00000000", "spec": {"id": "not-read"}}}
+    monkeypatch.setattr(spec, "_compiled_specs", lambda: stale)
+    assert spec.load_builtin("jiangmen") == fresh
+
+
+def test_compile_plans_writes_a_copy_that_load_builtin_reads(tmp_path, monkeypatch):
+    from tcmcheck import compile_plans, spec
+
+    for plan_id in builtin_ids():
+        (tmp_path / f"{plan_id}.yaml").write_bytes(spec.builtin_dir().joinpath(f"{plan_id}.yaml").read_bytes())
+    assert compile_plans.main([str(tmp_path)]) == 0
+    written = (tmp_path / "compiled.json").read_text("utf-8")
+    assert written == spec.builtin_dir().joinpath("compiled.json").read_text("utf-8")
+    assert compile_plans.main([str(tmp_path / "missing")]) == 2
