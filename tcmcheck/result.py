@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -66,7 +67,7 @@ class Result:
     indicators: tuple[IndicatorResult, ...]
     warnings: tuple[Problem, ...] = field(default=())
 
-    @property
+    @functools.cached_property
     def summary(self) -> dict[Status, int]:
         counts = {status: 0 for status in STATUSES}
         for item in self.indicators:

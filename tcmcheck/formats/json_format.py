@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from tcmcheck import __version__, describe
@@ -75,35 +76,60 @@ def render(result: Result, options: RenderOptions) -> str:
     return json.dumps(to_dict(result, options.lang), ensure_ascii=False, indent=2) + "\n"
 
 
-def _outcome(outcome: Outcome, lang: str) -> dict:
-    data = {"file": outcome.source, "plan": outcome.plan_id, "worst": None, "summary": None,
-            "indicators": [], "warnings": [], "error": None}
+def _outcome(outcome: Outcome) -> str:
+    """One file's entry in the summary, compact. Its indicator records, thousands in a big summary,
+    are written directly: the same text json.dumps gives, in a fraction of the time."""
+    head = {"file": outcome.source, "plan": outcome.plan_id, "worst": None, "summary": None}
+    indicators, warnings, error = "", [], None
     if outcome.error is not None:
-        data["error"] = {"problems": [
+        error = {"problems": [
             {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column, "field": p.field}
             for p in outcome.error.problems], "omitted": outcome.error.omitted}
-        return data
-    result = outcome.result
-    counts = result.summary
-    data.update(
-        worst=outcome.worst.value if outcome.worst else None,
-        summary={status.value: counts[status] for status in STATUSES},
-        indicators=[{"id": item.indicator.id, "status": item.status.value,
-                     "actual": item.actual.value if item.actual else None,
-                     "period": item.actual.period.label if item.actual else None,
-                     "line": item.actual.line if item.actual else None} for item in result.indicators],
-        warnings=[_warning(w) for w in result.warnings],
-    )
-    return data
+    else:
+        result = outcome.result
+        counts = result.summary
+        head["worst"] = outcome.worst.value if outcome.worst else None
+        head["summary"] = {status.value: counts[status] for status in STATUSES}
+        indicators = ",".join(map(_record, result.indicators))
+        warnings = [_warning(w) for w in result.warnings]
+    return (f"{_compact(head)[:-1]},\"indicators\":[{indicators}],\"warnings\":{_compact(warnings)},"
+            f"\"error\":{_compact(error)}}}")
+
+
+def _record(item: IndicatorResult) -> str:
+    report = item.actual
+    status = item.status._value_
+    if report is None:
+        return f'{{"id":{_string(item.indicator.id)},"status":"{status}","actual":null,"period":null,"line":null}}'
+    value = report.value
+    actual = value if value.__class__ is float else _scalar(value)
+    return (f'{{"id":{_string(item.indicator.id)},"status":"{status}","actual":{actual},'
+            f'"period":{_string(report.period.label)},"line":{report.line:d}}}')
+
+
+def _scalar(value) -> str:
+    """What json.dumps writes for a reported value other than a float."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value.__class__ is int:
+        return int.__repr__(value)
+    return _compact(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def render_summary(summary: Summary, options: RenderOptions) -> str:
     totals = summary.totals
-    document = {
-        "tool": {"name": "tcmcheck", "version": __version__},
-        "as_of": summary.as_of.isoformat(),
-        "files": [_outcome(o, options.lang) for o in summary.outcomes],
-        "total": {status.value: totals[status] for status in STATUSES},
-        "errors": summary.error_count,
-    }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    head = _compact({"tool": {"name": "tcmcheck", "version": __version__}, "as_of": summary.as_of.isoformat()})
+    files = ",".join(map(_outcome, summary.outcomes))
+    total = _compact({status.value: totals[status] for status in STATUSES})
+    return f'{head[:-1]},"files":[{files}],"total":{total},"errors":{summary.error_count}}}\n'
