@@ -107,16 +107,21 @@ class Table:
         return list(dict.fromkeys(self.cell(cells, "plan") for _, cells in self.rows()))
 
 
+_OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
 def _unquoted_lines(text: str) -> list[str] | None:
     """The physical lines of a CSV that has no quote character and no over-long line, else None.
-    Such a file's rows are its lines split at commas, exactly as csv.reader reads them (csv.reader
-    ends a row only at \\r, \\n or \\r\\n, and a cell can span lines only inside quotes)."""
+    Such a file's rows are its lines split at commas, exactly as csv.reader reads them: csv.reader
+    ends a row only at \\r, \\n or \\r\\n, and a cell can span lines only inside quotes."""
     if '"' in text:
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if max(map(len, lines)) > csv.field_size_limit():
+    if any(mark in text for mark in _OTHER_LINE_BREAKS):
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    else:
+        lines = text.splitlines()
+    limit = csv.field_size_limit()
+    if len(text) > limit and max(map(len, lines)) > limit:
         return None
     return lines
 
@@ -286,12 +291,24 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
     take the short path below. Anything else, or anything that needs a warning or an error, goes
     through `_Collector.row`, which applies every check."""
     collector = _Collector(table, plan, take_blank, expected)
+    rows = table.numbered_rows()
+    if table.columns.keys() <= {"indicator", "period", "value", "note"}:
+        _read_plain_rows(rows, collector, "_" in table.text)
+    else:
+        for line, cells in rows:
+            collector.row(line, cells)
+    return collector.finish()
+
+
+def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
+    """Store the reports of plain rows directly and hand every other row to the collector. Plain: the
+    header's cell count, a known indicator and an already-seen period,
+    and a number inside the indicator's bounds or an exact grade or yes/no spelling, not yet reported."""
     id_column, period_column, value_column = collector.required
-    width = len(table.header)
-    plain_columns = table.columns.keys() <= {"indicator", "period", "value", "note"}
-    numbers, words, known_periods = collector.numbers, collector.words, collector.known_periods
-    for line, cells in table.numbered_rows():
-        if plain_columns and len(cells) == width:
+    width = collector.width
+    numbers, words, known_periods = collector.numbers, collector.words, _KNOWN_PERIODS
+    for line, cells in rows:
+        if len(cells) == width:
             known = known_periods.get(cells[period_column])
             if known is not None:
                 period, label, end = known
@@ -303,7 +320,8 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
                         value = float(raw)
                     except ValueError:
                         value = None
-                    if value is not None and lowest <= value <= highest and "_" not in raw and label not in reports:
+                    if value is not None and lowest <= value <= highest and label not in reports \
+                            and not (underscores and "_" in raw):
                         reports[label] = (indicator_id, end, line, period, value)
                         continue
                 elif cells[id_column] in words:
@@ -313,7 +331,10 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
                         reports[label] = (indicator_id, end, line, period, value)
                         continue
         collector.row(line, cells)
-    return collector.finish()
+
+
+_KNOWN_PERIODS: dict[str, tuple[Period, str, date]] = {}
+"""Period cells already parsed, in any file: cell -> (period, its label, its end)."""
 
 
 class _Collector:
@@ -331,7 +352,6 @@ class _Collector:
         bounds, spellings = _reading_tables(plan)
         self.numbers = {ident: (ident, reports[ident], lowest, highest) for ident, lowest, highest in bounds}
         self.words = {ident: (ident, reports[ident], words) for ident, words in spellings}
-        self.known_periods: dict[str, tuple[Period, str, date]] = {}
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.other_plans: dict[str, int] = {}
@@ -369,7 +389,7 @@ class _Collector:
         except InvalidValue as exc:
             self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
             return
-        self.known_periods[raw_period] = (period, period.label, period.end)
+        _KNOWN_PERIODS[raw_period] = (period, period.label, period.end)
         try:
             value = parse_value(raw_value, indicator)
         except InvalidValue as exc:

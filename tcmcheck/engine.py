@@ -11,7 +11,7 @@ from datetime import date
 
 from tcmcheck.actuals import Actuals, Entry, Report
 from tcmcheck.errors import Problem
-from tcmcheck.model import Indicator, Milestone, Plan
+from tcmcheck.model import Indicator, Plan
 from tcmcheck.result import IndicatorResult, Message, Result, Status
 
 _EPSILON = 1e-9
@@ -34,18 +34,20 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     items = []
     later = _Tally()
     earlier = _Tally()
-    for indicator in plan.indicators:
-        ordered = entries.get(indicator.id)
+    for rule in _plan_rules(plan):
+        ordered = entries.get(rule.id)
         if ordered and ordered[0][1] < earliest:
-            earlier.add(ordered[:bisect.bisect_left(ordered, (indicator.id, earliest))])
+            earlier.add(ordered[:bisect.bisect_left(ordered, (rule.id, earliest))])
         if ordered and ordered[-1][1] > as_of:
-            cut = bisect.bisect_right(ordered, (indicator.id, as_of, math.inf))
+            cut = bisect.bisect_right(ordered, (rule.id, as_of, math.inf))
             later.add(ordered[cut:])
             ordered = ordered[:cut]
-        if ordered:
-            items.append(_judge(indicator, _relevant(indicator, ordered), as_of, plan.start_year))
+        if not ordered:
+            items.append(IndicatorResult(rule.indicator, _NO_DATA, no_report))
         else:
-            items.append(IndicatorResult(indicator, _NO_DATA, no_report))
+            if len(ordered) > _FEW:
+                ordered = _relevant(rule, ordered)
+            items.append(_judge(rule, ordered, as_of, plan.start_year))
     warnings = actuals.warnings
     if earlier.count:
         warnings += (earlier.problem("csv-period-before-plan", f"before the plan starts ({earliest.isoformat()})",
@@ -54,6 +56,19 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
         warnings += (later.problem("csv-period-after-as-of", f"after {as_of.isoformat()}; they were ignored",
                                    actuals.source),)
     return Result(plan, as_of, actuals.source, tuple(items), warnings)
+
+
+def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:
+    """The status of one indicator from its reports, in any order."""
+    visible = sorted((r.indicator_id, r.period.end, r.line, r.period, r.value) for r in reports if r.period.end <= as_of)
+    if not visible:
+        return IndicatorResult(indicator, _NO_DATA, Message.of("no_report", as_of=as_of.isoformat()))
+    return _judge(_rule(indicator), visible, as_of, plan_start_year)
+
+
+def relevant(indicator: Indicator, visible: list[Entry]) -> list[Report]:
+    """Of the visible entries of an indicator, in date order, the reports the rules below read."""
+    return [_report(entry) for entry in _relevant(_rule(indicator), visible)]
 
 
 class _Tally:
@@ -76,26 +91,121 @@ class _Tally:
                        source, line)
 
 
-def relevant(indicator: Indicator, visible: list[Entry]) -> list[Report]:
-    """Of the visible entries of an indicator, in date order, the reports the rules below read."""
-    return [_report(entry) for entry in _relevant(indicator, visible)]
+class _Rule:
+    """What the status rules need of one indicator, worked out once: each milestone's due date and
+    target, the comparison, the start of the trajectory, and the details that depend on nothing else."""
+
+    __slots__ = (
+        "baseline_end",
+        "check",
+        "deadline",
+        "due_ends",
+        "due_later",
+        "due_months",
+        "due_texts",
+        "grade_places",
+        "id",
+        "indicator",
+        "kind",
+        "lower_is_better",
+        "met_at_deadline",
+        "met_early",
+        "milestones",
+        "missed_at_deadline",
+        "not_assessed",
+        "places",
+        "start_point",
+        "targets",
+        "trajectory",
+        "window_start",
+    )
+
+    def __init__(self, indicator: Indicator):
+        kind = indicator.kind
+        milestones = indicator.milestones
+        self.indicator, self.id, self.kind, self.milestones = indicator, indicator.id, kind, milestones
+        self.due_ends = tuple(m.due.end for m in milestones)
+        self.due_texts = tuple(end.isoformat() for end in self.due_ends)
+        self.due_months = tuple(_months(end) for end in self.due_ends)
+        self.deadline = self.due_ends[-1]
+        self.targets = tuple(m.low if kind == "range" or m.low is not None else None if kind == "relative" else m.value
+                             for m in milestones)
+        self.check = _OPS[indicator.op if kind in ("threshold", "maintain", "annual") else ">="]
+        self.places = self.grade_places = None
+        if kind == "grade":
+            self.places = {level: place for place, level in enumerate(indicator.scale.levels)}
+            self.grade_places = tuple(self.places[m.grade] for m in milestones)
+        self.trajectory = kind not in ("grade", "milestone") and indicator.op != "=="
+        self.lower_is_better = indicator.lower_is_better
+        baseline = indicator.baseline
+        self.baseline_end = baseline.period.end if baseline is not None else None
+        self.start_point = None
+        if kind != "relative" and baseline is not None and isinstance(baseline.value, (int, float)):
+            self.start_point = (baseline.period.end, float(baseline.value))
+        self.window_start = indicator.since.start if indicator.since else None
+        due = self.due_texts[-1]
+        self.met_at_deadline = Message.of("met_at_deadline", due=due)
+        self.missed_at_deadline = Message.of("missed_at_deadline", due=due)
+        self.met_early = Message.of("met_early", due=due)
+        self.due_later = Message.of("due_later", due=due)
+        self.not_assessed = Message.of("trend_not_assessed", due=due)
+
+    def target(self, index: int, base: float | None) -> float:
+        target = self.targets[index]
+        return self.milestones[index].factor * base if target is None else target
+
+    def meets(self, index: int, value, base: float | None = None) -> bool:
+        """Whether `value` meets milestone `index` (-1: the final target)."""
+        kind = self.kind
+        if kind == "milestone":
+            return value is True
+        if kind == "grade":
+            return self.places[value] >= self.grade_places[index]
+        target = self.targets[index]
+        return self.check(value, self.milestones[index].factor * base if target is None else target)
+
+    def start(self, base: float | None) -> tuple[date, float] | None:
+        """Where the trajectory starts: the baseline, else (None) the earliest report."""
+        return (self.baseline_end, base) if self.kind == "relative" else self.start_point
 
 
-def _relevant(indicator: Indicator, visible: list[Entry]) -> list[Entry]:
+_RULES: dict[int, _Rule] = {}
+_PLAN_RULES: dict[int, tuple[Plan, tuple[_Rule, ...]]] = {}
+_FEW = 8
+"""Up to this many entries, judging all of them costs less than choosing the relevant ones first."""
+
+
+def _rule(indicator: Indicator) -> _Rule:
+    rule = _RULES.get(id(indicator))
+    if rule is None or rule.indicator is not indicator:
+        if len(_RULES) >= 10_000:
+            _RULES.clear()
+        rule = _RULES[id(indicator)] = _Rule(indicator)
+    return rule
+
+
+def _plan_rules(plan: Plan) -> tuple[_Rule, ...]:
+    known = _PLAN_RULES.get(id(plan))
+    if known is None or known[0] is not plan:
+        known = _PLAN_RULES[id(plan)] = (plan, tuple(_rule(indicator) for indicator in plan.indicators))
+    return known[1]
+
+
+def _relevant(rule: _Rule, visible: list[Entry]) -> list[Entry]:
     """All of the entries for maintain and annual targets; for the others the earliest and latest,
     the value at the deadline and the first report after it, and the baseline period's report. A
     submission of daily figures thus keeps a handful of entries per indicator, not thousands."""
-    if len(visible) <= 2 or indicator.kind in ("maintain", "annual"):
+    if len(visible) <= 2 or rule.kind in ("maintain", "annual"):
         return visible
     last = len(visible) - 1
     chosen = {0, last}
-    if indicator.kind == "relative" and indicator.baseline.value is None:
-        baseline = indicator.baseline.period
-        exact = [i for i, entry in enumerate(visible) if entry[3] == baseline]
+    baseline = rule.indicator.baseline
+    if rule.kind == "relative" and baseline.value is None:
+        exact = [i for i, entry in enumerate(visible) if entry[3] == baseline.period]
         if exact:
             chosen.add(exact[-1])
-        _add_around(chosen, visible, indicator.id, baseline.end)
-    _add_around(chosen, visible, indicator.id, indicator.milestones[-1].due.end)
+        _add_around(chosen, visible, rule.id, baseline.period.end)
+    _add_around(chosen, visible, rule.id, rule.deadline)
     return visible if len(chosen) > last else [visible[index] for index in sorted(chosen)]
 
 
@@ -113,21 +223,13 @@ def _report(entry: Entry) -> Report:
     return Report(indicator_id, period, value, line)
 
 
-def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:
-    """The status of one indicator from its reports, in any order."""
-    visible = sorted((r.indicator_id, r.period.end, r.line, r.period, r.value) for r in reports if r.period.end <= as_of)
-    if not visible:
-        return IndicatorResult(indicator, _NO_DATA, Message.of("no_report", as_of=as_of.isoformat()))
-    return _judge(indicator, visible, as_of, plan_start_year)
-
-
-def _judge(indicator: Indicator, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
+def _judge(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
     """The status of one indicator from its visible entries (at least one) in date order."""
-    if indicator.kind == "maintain":
-        return _maintain(indicator, visible, plan_start_year)
-    if indicator.kind == "annual":
-        return _annual(indicator, visible, as_of)
-    return _dated(indicator, visible, as_of)
+    if rule.kind == "maintain":
+        return _maintain(rule, visible, plan_start_year)
+    if rule.kind == "annual":
+        return _annual(rule, visible, as_of)
+    return _dated(rule, visible, as_of)
 
 
 def _value_at(visible: list[Entry], indicator_id: str, when: date) -> Entry | None:
@@ -136,127 +238,96 @@ def _value_at(visible: list[Entry], indicator_id: str, when: date) -> Entry | No
     return visible[index - 1] if index else None
 
 
-def _target_number(indicator: Indicator, milestone: Milestone, base: float | None) -> float:
-    if indicator.kind == "range" or milestone.low is not None:
-        return milestone.low
-    if indicator.kind == "relative":
-        return milestone.factor * base
-    return milestone.value
-
-
-def meets(indicator: Indicator, milestone: Milestone, value, base: float | None = None) -> bool:
-    kind = indicator.kind
-    if kind == "milestone":
-        return value is True
-    if kind == "grade":
-        scale = indicator.scale
-        return scale.place(value) >= scale.place(milestone.grade)
-    op = indicator.op if kind in ("threshold", "maintain", "annual") else ">="
-    return _OPS[op](value, _target_number(indicator, milestone, base))
-
-
-def _relative_base(indicator: Indicator, visible: list[Entry]) -> float | None:
-    baseline = indicator.baseline
+def _relative_base(rule: _Rule, visible: list[Entry]) -> float | None:
+    baseline = rule.indicator.baseline
     if baseline.value is not None:
         return float(baseline.value)
     exact = [entry for entry in visible if entry[3] == baseline.period]
     if exact:
         return exact[-1][4]
-    entry = _value_at(visible, indicator.id, baseline.period.end)
+    entry = _value_at(visible, rule.id, baseline.period.end)
     return entry[4] if entry else None
 
 
-def _start_point(indicator: Indicator, base: float | None) -> tuple[date, float] | None:
-    """Where the trajectory starts: the baseline, else the earliest report."""
-    if indicator.kind == "relative":
-        return indicator.baseline.period.end, base
-    if indicator.baseline is not None and isinstance(indicator.baseline.value, (int, float)):
-        return indicator.baseline.period.end, float(indicator.baseline.value)
-    return None
-
-
-def _progress(indicator: Indicator, entry: Entry, visible: list[Entry], base: float | None) -> float | None:
-    final = indicator.milestones[-1]
+def _progress(rule: _Rule, entry: Entry, visible: list[Entry], base: float | None) -> float | None:
     value = entry[4]
-    if indicator.kind == "milestone":
+    if rule.kind == "milestone":
         return 1.0 if value is True else 0.0
-    if indicator.kind == "grade":
-        target = indicator.scale.place(final.grade)
-        return 1.0 if target == 0 else indicator.scale.place(value) / target
-    target = _target_number(indicator, final, base)
-    start_point = _start_point(indicator, base)
+    if rule.kind == "grade":
+        target = rule.grade_places[-1]
+        return 1.0 if target == 0 else rule.places[value] / target
+    target = rule.target(-1, base)
+    start_point = rule.start(base)
     if start_point is not None:
         start = start_point[1]
     elif visible[0] is not entry and visible[0][1] < entry[1]:
         start = visible[0][4]
-    elif not indicator.lower_is_better:
+    elif not rule.lower_is_better:
         start = 0.0
     else:
         return None
     if math.isclose(target, start):
-        return 1.0 if meets(indicator, final, value, base) else 0.0
+        return 1.0 if rule.meets(-1, value, base) else 0.0
     return (value - start) / (target - start)
 
 
-def _dated(indicator: Indicator, visible: list[Entry], as_of: date) -> IndicatorResult:
+def _result(rule: _Rule, status: Status, entry: Entry, detail: Message, visible: list[Entry],
+            base: float | None) -> IndicatorResult:
+    indicator_id, _, line, period, value = entry
+    return IndicatorResult(rule.indicator, status, detail, Report(indicator_id, period, value, line),
+                           _progress(rule, entry, visible, base))
+
+
+def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     """threshold, range, relative, grade and milestone kinds."""
-    milestones = indicator.milestones
-    final = milestones[-1]
     base = None
-    if indicator.kind == "relative":
-        base = _relative_base(indicator, visible)
+    if rule.kind == "relative":
+        base = _relative_base(rule, visible)
         if base is None:
-            return IndicatorResult(indicator, _NO_DATA,
-                                   Message.of("no_baseline", period=indicator.baseline.period.label))
-    deadline = final.due.end
-    if deadline <= as_of:
-        entry = _value_at(visible, indicator.id, deadline) or visible[0]
-        if meets(indicator, final, entry[4], base):
-            return _result(indicator, _PASS, entry, Message.of("met_at_deadline", due=deadline.isoformat()), visible, base)
-        return _result(indicator, _FAIL, entry, Message.of("missed_at_deadline", due=deadline.isoformat()), visible, base)
+            return IndicatorResult(rule.indicator, _NO_DATA,
+                                   Message.of("no_baseline", period=rule.indicator.baseline.period.label))
+    if rule.deadline <= as_of:
+        entry = _value_at(visible, rule.id, rule.deadline) or visible[0]
+        if rule.meets(-1, entry[4], base):
+            return _result(rule, _PASS, entry, rule.met_at_deadline, visible, base)
+        return _result(rule, _FAIL, entry, rule.missed_at_deadline, visible, base)
 
     latest = visible[-1]
     value = latest[4]
-    if meets(indicator, final, value, base):
-        return _result(indicator, _PASS, latest, Message.of("met_early", due=deadline.isoformat()), visible, base)
+    if rule.meets(-1, value, base):
+        return _result(rule, _PASS, latest, rule.met_early, visible, base)
+    due_ends = rule.due_ends
     missed = None
-    for milestone in milestones[:-1]:
-        if milestone.due.end <= as_of and not meets(indicator, milestone, value, base):
-            missed = milestone
+    for index in range(len(due_ends) - 1):
+        if due_ends[index] <= as_of and not rule.meets(index, value, base):
+            missed = index
     if missed is not None:
-        return _result(indicator, _LAG, latest, Message.of(
-            "interim_missed", milestone=missed, due=missed.due.end.isoformat()), visible, base)
-    if indicator.kind in ("grade", "milestone") or indicator.op == "==":
-        return _result(indicator, _ON_TRACK, latest, Message.of("due_later", due=deadline.isoformat()), visible, base)
+        return _result(rule, _LAG, latest, Message.of(
+            "interim_missed", milestone=rule.milestones[missed], due=rule.due_texts[missed]), visible, base)
+    if not rule.trajectory:
+        return _result(rule, _ON_TRACK, latest, rule.due_later, visible, base)
 
-    upcoming = next(m for m in milestones if m.due.end > as_of)
-    start_point = _start_point(indicator, base)
+    upcoming = 0
+    while due_ends[upcoming] <= as_of:
+        upcoming += 1
+    start_point = rule.start(base)
     if start_point is None:
         earliest = visible[0]
         if earliest is latest or earliest[1] >= latest[1]:
-            return _result(indicator, _ON_TRACK, latest, Message.of("trend_not_assessed", due=deadline.isoformat()),
-                           visible, base)
+            return _result(rule, _ON_TRACK, latest, rule.not_assessed, visible, base)
         start_point = (earliest[1], earliest[4])
     start_date, start_value = start_point
-    target = _target_number(indicator, upcoming, base)
+    target = rule.target(upcoming, base)
     start_months = _months(start_date)
-    span = _months(upcoming.due.end) - start_months
+    span = rule.due_months[upcoming] - start_months
     elapsed = _months(latest[1]) - start_months
     if span <= 0 or elapsed <= 0:
-        return _result(indicator, _ON_TRACK, latest, Message.of("trend_not_assessed", due=deadline.isoformat()),
-                       visible, base)
+        return _result(rule, _ON_TRACK, latest, rule.not_assessed, visible, base)
     expected = start_value + (target - start_value) * min(elapsed / span, 1.0)
-    behind = value > expected + _EPSILON if indicator.lower_is_better else value < expected - _EPSILON
-    return _result(indicator, _LAG if behind else _ON_TRACK, latest, Message.of(
-        "behind_trajectory" if behind else "on_trajectory", expected=expected, due=upcoming.due.end.isoformat()),
+    behind = value > expected + _EPSILON if rule.lower_is_better else value < expected - _EPSILON
+    return _result(rule, _LAG if behind else _ON_TRACK, latest, Message.of(
+        "behind_trajectory" if behind else "on_trajectory", expected=expected, due=rule.due_texts[upcoming]),
         visible, base)
-
-
-def _result(indicator: Indicator, status: Status, entry: Entry, detail: Message, visible: list[Entry],
-            base: float | None) -> IndicatorResult:
-    indicator_id, _, line, period, value = entry
-    return IndicatorResult(indicator, status, detail, Report(indicator_id, period, value, line),
-                           _progress(indicator, entry, visible, base))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -267,15 +338,15 @@ def _months(day: date) -> float:
     return day.year * 12 + day.month - 1 + day.day / length
 
 
-def _maintain(indicator: Indicator, visible: list[Entry], plan_start_year: int) -> IndicatorResult:
-    final = indicator.milestones[-1]
-    window_start = indicator.since.start if indicator.since else date(plan_start_year, 1, 1)
-    window_end = final.due.end
+def _maintain(rule: _Rule, visible: list[Entry], plan_start_year: int) -> IndicatorResult:
+    indicator = rule.indicator
+    window_start = rule.window_start or date(plan_start_year, 1, 1)
+    window_end = rule.deadline
     inside = [entry for entry in visible if window_start <= entry[1] <= window_end]
     if not inside:
         return IndicatorResult(indicator, _NO_DATA, Message.of(
             "no_report_in_window", start=window_start.isoformat(), end=window_end.isoformat()))
-    broken = [entry for entry in inside if not meets(indicator, final, entry[4])]
+    broken = [entry for entry in inside if not rule.meets(-1, entry[4])]
     progress = (len(inside) - len(broken)) / len(inside)
     if broken:
         return IndicatorResult(indicator, _FAIL, Message.of(
@@ -292,42 +363,43 @@ def _year_entry(visible: list[Entry], year: int) -> Entry | None:
     return (full or inside or [None])[-1]
 
 
-def _annual(indicator: Indicator, visible: list[Entry], as_of: date) -> IndicatorResult:
+def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
+    indicator = rule.indicator
     failed: list[tuple[int, Entry]] = []
     missing: list[int] = []
     met = 0
     behind: tuple[int, Entry, float] | None = None
     current: Entry | None = None
-    for milestone in indicator.milestones:
-        year = milestone.due.end.year
+    for index, due_end in enumerate(rule.due_ends):
+        year = due_end.year
         entry = _year_entry(visible, year)
-        if milestone.due.end <= as_of:
+        if due_end <= as_of:
             if entry is None:
                 missing.append(year)
-            elif meets(indicator, milestone, entry[4]):
+            elif rule.meets(index, entry[4]):
                 met += 1
                 current = entry
             else:
                 failed.append((year, entry))
         elif entry is not None:
             current = entry
-            if not indicator.lower_is_better and not meets(indicator, milestone, entry[4]):
+            if not rule.lower_is_better and not rule.meets(index, entry[4]):
                 year_days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
-                share = _target_number(indicator, milestone, None) * ((entry[1] - date(year, 1, 1)).days + 1) / year_days
+                share = rule.target(index, None) * ((entry[1] - date(year, 1, 1)).days + 1) / year_days
                 if entry[4] < share - _EPSILON:
                     behind = (year, entry, share)
-    progress = met / len(indicator.milestones)
+    progress = met / len(rule.due_ends)
     if failed:
         return IndicatorResult(indicator, _FAIL, Message.of(
             "annual_missed", years=tuple(str(y) for y, _ in failed)), _report(failed[0][1]), progress)
     if current is None and not missing:
-        first = indicator.milestones[0].due.end.year
+        first = rule.due_ends[0].year
         return IndicatorResult(indicator, _NO_DATA, Message.of("no_report_for_year", year=str(first)))
     current_report = _report(current) if current is not None else None
     if missing:
         return IndicatorResult(indicator, _NO_DATA, Message.of(
             "annual_not_reported", years=tuple(str(y) for y in missing)), current_report, progress)
-    if indicator.milestones[-1].due.end <= as_of:
+    if rule.deadline <= as_of:
         return IndicatorResult(indicator, _PASS, Message.of("annual_all_met", count=met), current_report, progress)
     if behind is not None:
         year, entry, share = behind

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 
 from tcmcheck import __version__, describe
@@ -90,21 +89,29 @@ def _outcome(outcome: Outcome) -> str:
         counts = result.summary
         head["worst"] = outcome.worst.value if outcome.worst else None
         head["summary"] = {status.value: counts[status] for status in STATUSES}
-        indicators = ",".join(map(_record, result.indicators))
+        indicators = _records(result.indicators)
         warnings = [_warning(w) for w in result.warnings]
     return (f"{_compact(head)[:-1]},\"indicators\":[{indicators}],\"warnings\":{_compact(warnings)},"
             f"\"error\":{_compact(error)}}}")
 
 
-def _record(item: IndicatorResult) -> str:
-    report = item.actual
-    status = item.status._value_
-    if report is None:
-        return f'{{"id":{_string(item.indicator.id)},"status":"{status}","actual":null,"period":null,"line":null}}'
-    value = report.value
-    actual = value if value.__class__ is float else _scalar(value)
-    return (f'{{"id":{_string(item.indicator.id)},"status":"{status}","actual":{actual},'
-            f'"period":{_string(report.period.label)},"line":{report.line:d}}}')
+def _records(items: tuple[IndicatorResult, ...]) -> str:
+    strings = _STRINGS
+    records = []
+    for item in items:
+        ident = item.indicator.id
+        ident = strings.get(ident) or _string(ident)
+        status = item.status._value_
+        report = item.actual
+        if report is None:
+            records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null}}')
+            continue
+        _, period, value, line = report
+        label = period.label
+        label = strings.get(label) or _string(label)
+        actual = value if value.__class__ is float else _scalar(value)
+        records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line:d}}}')
+    return ",".join(records)
 
 
 def _scalar(value) -> str:
@@ -115,12 +122,18 @@ def _scalar(value) -> str:
         return "false"
     if value.__class__ is int:
         return int.__repr__(value)
-    return _compact(value)
+    return _string(value)
 
 
-@functools.lru_cache(maxsize=8192)
+_STRINGS: dict[str, str] = {}
+"""Indicator ids, period labels and grades as JSON strings."""
+
+
 def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    known = _STRINGS.get(text)
+    if known is None:
+        known = _STRINGS[text] = json.dumps(text, ensure_ascii=False)
+    return known
 
 
 def _compact(value) -> str:
