@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from tcmcheck.actuals import parse_table, read_bytes, read_reports
 from tcmcheck.engine import evaluate
@@ -25,9 +26,10 @@ class Outcome:
 
     @property
     def worst(self) -> Status | None:
-        if self.result is None or not self.result.indicators:
+        if self.result is None:
             return None
-        return max((item.status for item in self.result.indicators), key=SEVERITY.index)
+        counts = self.result.summary
+        return next((status for status in reversed(SEVERITY) if counts[status]), None)
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,23 @@ class Summary:
 
 
 def find_csvs(paths: Iterable[str]) -> list[str]:
-    """Files as given; directories searched recursively for *.csv, in name order."""
+    """Files as given; directories searched recursively for *.csv, in name order, leaving out hidden
+    files and directories and not following links to directories."""
     found: list[str] = []
     for path in paths:
-        target = Path(path)
-        if target.is_dir():
-            found.extend(str(p) for p in sorted(target.rglob("*.csv"), key=lambda p: str(p))
-                         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(target).parts))
+        if os.path.isdir(path):
+            found.extend(sorted(_csvs_under(str(Path(path)))))
         else:
             found.append(path)
     return found
+
+
+def _csvs_under(directory: str) -> Iterator[str]:
+    for root, subdirectories, names in os.walk(directory):
+        subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
+        for name in names:
+            if name.endswith(".csv") and not name.startswith(".") and os.path.isfile(os.path.join(root, name)):
+                yield os.path.join(root, name)
 
 
 def plan_id_from_name(path: str, plan_ids: Iterable[str]) -> str | None:
@@ -76,12 +85,23 @@ def plan_id_from_name(path: str, plan_ids: Iterable[str]) -> str | None:
 
 def summarise(paths: Iterable[str], as_of: date, resolve: Callable[[str], Plan], plan_ids: Iterable[str],
               default_plan: Plan | None = None, encoding: str | None = None, strict: bool = False,
-              on_file: Callable[[int, int, str], None] | None = None) -> Summary:
+              on_file: Callable[[int, int, str], None] | None = None, jobs: int | None = None) -> Summary:
+    """Check every file; in `jobs` processes (default: one per CPU when there are many files)."""
+    from tcmcheck import workers
+
     files = find_csvs(paths)
     plan_ids = list(plan_ids)
+
+    def check(path: str) -> list[Outcome]:
+        return _check_file(path, as_of, resolve, plan_ids, default_plan, encoding, strict)
+
+    processes = workers.process_count(jobs, len(files))
+    if processes > 1:
+        plans = [resolve(plan_id) for plan_id in plan_ids] + ([default_plan] if default_plan else [])
+        return Summary(as_of, tuple(workers.check_in_processes(files, check, processes, plans, on_file)))
     outcomes: list[Outcome] = []
     for index, path in enumerate(files):
-        outcomes.extend(_check_file(path, as_of, resolve, plan_ids, default_plan, encoding, strict))
+        outcomes.extend(check(path))
         if on_file is not None:
             on_file(index + 1, len(files), path)
     return Summary(as_of, tuple(outcomes))

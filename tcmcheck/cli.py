@@ -197,8 +197,10 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option("--plan", "plan_reference", metavar="PLAN",
               help="The plan for files with no plan column whose name doesn't start with a plan id.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Check files in N processes (default: one per CPU when there are 100 files or more).")
 @report_options
-def summary(paths: tuple[str, ...], plan_reference: str | None, as_of: date, fmt: str,
+def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None, as_of: date, fmt: str,
             fail_on: frozenset[Status], lang: str, output: str | None, encoding: str | None, strict: bool) -> None:
     """Check many submissions: a row per (file, plan) with its status counts, then a total.
 
@@ -218,7 +220,7 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, as_of: date, fmt
         return known[reference]
 
     with _progress() as on_file:
-        result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file)
+        result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file, jobs)
     _emit(render_summary(fmt, result, _options(lang, output, fail_on)), output, inputs=paths)
     if result.error_count:
         sys.exit(EXIT_INPUT)
@@ -227,22 +229,31 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, as_of: date, fmt
 
 @contextlib.contextmanager
 def _progress(threshold: int = 5):
-    """A progress bar on stderr when it is a terminal and there are more than a few files."""
+    """A progress bar on stderr when it is a terminal and there are more than a few files. It is
+    redrawn as files are done, at most ten times a second, rather than by a thread of its own, so
+    that files can be checked in forked processes."""
     if not sys.stderr.isatty():
         yield None
         return
+    import time
+
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as progress:
         task = None
+        drawn = 0.0
 
         def on_file(done: int, total: int, path: str) -> None:
-            nonlocal task
+            nonlocal task, drawn
             if total <= threshold:
                 return
             if task is None:
                 task = progress.add_task("checking", total=total)
-            progress.update(task, completed=done, description=path[-40:])
+            now = time.monotonic()
+            redraw = done == total or now - drawn >= 0.1
+            progress.update(task, completed=done, description=path[-40:], refresh=redraw)
+            if redraw:
+                drawn = now
 
         yield on_file

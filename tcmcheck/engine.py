@@ -325,9 +325,9 @@ def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
         return _result(rule, _ON_TRACK, latest, rule.not_assessed, visible, base)
     expected = start_value + (target - start_value) * min(elapsed / span, 1.0)
     behind = value > expected + _EPSILON if rule.lower_is_better else value < expected - _EPSILON
-    return _result(rule, _LAG if behind else _ON_TRACK, latest, Message.of(
-        "behind_trajectory" if behind else "on_trajectory", expected=expected, due=rule.due_texts[upcoming]),
-        visible, base)
+    detail = Message("behind_trajectory" if behind else "on_trajectory",
+                     (("expected", expected), ("due", rule.due_texts[upcoming])))
+    return _result(rule, _LAG if behind else _ON_TRACK, latest, detail, visible, base)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -41,6 +41,9 @@ class TcmcheckError(Exception):
         self.omitted = omitted
         super().__init__(str(problems[0]))
 
+    def __reduce__(self):
+        return self.__class__, self.problems, {"omitted": self.omitted}
+
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.omitted:

@@ -38,7 +38,7 @@ STATUSES = (Status.PASS, Status.ON_TRACK, Status.LAG, Status.FAIL, Status.NO_DAT
 SEVERITY = (Status.PASS, Status.ON_TRACK, Status.NO_DATA, Status.LAG, Status.FAIL)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """A detail sentence, kept as a key and parameters so each format can render it in zh or en."""
 
@@ -50,7 +50,7 @@ class Message:
         return cls(key, tuple(params.items()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorResult:
     indicator: Indicator
     status: Status
