@@ -134,3 +134,22 @@ def test_the_relevant_reports_decide_relative_targets_as_all_reports_do(pairs, a
                      if r.period.end <= as_of)
     assert evaluate_indicator(ind, relevant(ind, visible), as_of, 2023) == \
         evaluate_indicator(ind, everything, as_of, 2023)
+
+
+UNQUOTED_CSV = st.lists(st.sampled_from(["a", "b", "2024", " ", ",", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c",
+                                         "\x85", "\u2028", "指标", ""]), max_size=40).map("".join)
+
+
+@fast
+@given(text=UNQUOTED_CSV)
+def test_a_file_without_quotes_splits_into_the_rows_csv_reader_reads(text):
+    import csv
+    import io
+
+    from tcmcheck.actuals import Table
+
+    table = Table("t.csv", "utf-8", "header\n" + text, ("header",), {})
+    reader = csv.reader(io.StringIO(table.text, newline=""))
+    next(reader)
+    expected = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    assert [(line, cells) for line, cells in table.numbered_rows() if any(c.strip() for c in cells)] == expected

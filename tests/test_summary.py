@@ -236,3 +236,30 @@ def test_strict_summary_turns_a_files_warnings_into_its_error(tmp_path):
     assert strict.exit_code == 2
     assert files["warned.csv"]["error"]["problems"][0]["code"] == "csv-percent-over-100"
     assert files["clean.csv"]["error"] is None
+
+
+def test_directories_are_searched_for_csv_files_in_name_order_without_hidden_ones_or_linked_directories(submissions):
+    from tcmcheck.batch import find_csvs
+
+    (submissions / ".git").mkdir()
+    (submissions / ".git" / "c.csv").write_text(SAMPLE_CSV, "utf-8")
+    (submissions / ".hidden.csv").write_text(SAMPLE_CSV, "utf-8")
+    (submissions / "upper.CSV").write_text(SAMPLE_CSV, "utf-8")
+    (submissions / "folder.csv").mkdir()
+    (submissions / "linked").symlink_to(submissions / "county")
+    found = find_csvs([str(submissions), str(submissions / "notes.txt")])
+    assert found == [str(submissions / name) for name in ("a.csv", "broken.csv", "county/b.csv")] + [
+        str(submissions / "notes.txt")]
+    assert find_csvs([f"{submissions}/"]) == found[:3]
+
+
+def test_summary_json_is_the_text_json_dumps_writes(submissions, tmp_path):
+    (submissions / "grades.csv").write_text('indicator,period,value\nhospital-performance,2024,"A+"\n'
+                                            'centre-opened,2024-06,是\nvisits,2025,3\n', "utf-8")
+    (submissions / 'quote"和逗号,.csv').write_text(SAMPLE_CSV, "utf-8")
+    result = run("summary", submissions, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", "json")
+    document = json.loads(result.stdout)
+    assert result.stdout == json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    values = {type(i["actual"]) for f in document["files"] for i in f["indicators"]}
+    assert values == {float, str, bool, type(None)}
+    assert any(f["error"] for f in document["files"]) and any(f["warnings"] for f in document["files"])

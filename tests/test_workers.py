@@ -1,0 +1,140 @@
+"""`summary` in several processes gives what one process gives, and falls back to one when it must."""
+
+import json
+import pickle
+import shutil
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA
+from tcmcheck import workers
+from tcmcheck.batch import summarise
+from tcmcheck.cli import main
+from tcmcheck.errors import ActualsError, Problem
+from tcmcheck.formats import RenderOptions, render_summary
+from tcmcheck.spec import builtin_ids, resolve_plan
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+AS_OF = date(2024, 12, 31)
+
+
+@pytest.fixture
+def province(tmp_path):
+    """Every example several times over, a file for two plans, and files that can't be checked."""
+    for copy in range(3):
+        for example in sorted(EXAMPLES.glob("*.csv")):
+            shutil.copy(example, tmp_path / f"{example.stem}-{copy}.csv")
+    (tmp_path / "mixed.csv").write_text(
+        "plan,indicator,period,value\n柳州,public-tcm-hospital-beds-per-1000,2024,0.5\nyiwu,public-tcm-hospital-beds-per-1000,2024,0.5\n", "utf-8")
+    (tmp_path / "jiangmen-broken.csv").write_text("indicator,period,value\nnope,2024,1\n", "utf-8")
+    (tmp_path / "unnamed.csv").write_text("indicator,period,value\nx,2024,1\n", "utf-8")
+    (tmp_path / "sample-a.csv").write_text((DATA / "sample.csv").read_text("utf-8"), "utf-8")
+    return tmp_path
+
+
+def check(directory, jobs, **options):
+    known = {}
+
+    def resolve(reference):
+        if reference not in known:
+            known[reference] = resolve_plan(reference)
+        return known[reference]
+
+    return summarise([str(directory)], AS_OF, resolve, builtin_ids(), jobs=jobs, **options)
+
+
+def same(one, many):
+    assert [(o.source, o.plan_id) for o in many.outcomes] == [(o.source, o.plan_id) for o in one.outcomes]
+    for single, parallel in zip(one.outcomes, many.outcomes):
+        assert parallel.result == single.result
+        assert (type(parallel.error), str(parallel.error)) == (type(single.error), str(single.error))
+    for fmt in ("json", "csv", "junit", "github", "plain"):
+        assert render_summary(fmt, many, RenderOptions()) == render_summary(fmt, one, RenderOptions())
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 7])
+def test_many_processes_give_the_outcomes_of_one(province, jobs):
+    one = check(province, 1)
+    assert len(one.outcomes) == 3 * 6 + 5 and one.error_count == 3
+    same(one, check(province, jobs))
+
+
+def test_many_processes_give_the_outcomes_of_one_when_strict(province):
+    one = check(province, 1, strict=True)
+    assert any(o.error and o.error.problems[0].code == "csv-period-after-as-of" for o in one.outcomes)
+    same(one, check(province, 2, strict=True))
+
+
+def test_many_processes_give_the_outcomes_of_one_with_a_plan_file(tmp_path):
+    for number in range(8):
+        (tmp_path / f"county-{number}.csv").write_text((DATA / "sample.csv").read_text("utf-8"), "utf-8")
+    options = {"default_plan": resolve_plan(str(DATA / "sample.yaml"))}
+    one = check(tmp_path, 1, **options)
+    assert [o.plan_id for o in one.outcomes] == ["sample"] * 8
+    same(one, check(tmp_path, 3, **options))
+
+
+def test_a_failed_child_has_its_files_checked_by_the_parent(province, monkeypatch):
+    one = check(province, 1)
+
+    def broken(outcome, known):
+        raise RuntimeError("a child fails")
+
+    monkeypatch.setattr(workers, "_pack", broken)
+    same(one, check(province, 3))
+
+
+def test_progress_is_reported_for_every_file_in_order_of_completion(province):
+    seen = []
+    check(province, 2, on_file=lambda done, total, path: seen.append((done, total)))
+    assert seen == [(done, len(seen)) for done in range(1, len(seen) + 1)]
+
+
+def test_process_count():
+    assert workers.process_count(None, 10) == 1
+    assert workers.process_count(3, 2) == 2
+    assert workers.process_count(1, 1000) == 1
+    assert workers.process_count(4, 1000) == 4
+    assert 1 <= workers.process_count(None, 1000) <= 1000 // workers.MIN_FILES_PER_PROCESS
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert workers.process_count(4, 1000) == 1
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_shares_are_contiguous_and_cover_every_file(tmp_path):
+    files = []
+    for number in range(10):
+        path = tmp_path / f"{number}.csv"
+        path.write_text("x" * (100 if number < 5 else 1000), "utf-8")
+        files.append(str(path))
+    shares = workers._shares(files + [str(tmp_path / "missing.csv")], 3)
+    assert [path for share in shares for path in share] == files + [str(tmp_path / "missing.csv")]
+    assert len(shares) == 3 and all(shares)
+
+
+def test_errors_survive_pickling():
+    error = ActualsError(Problem("csv-syntax", "bad", "a.csv", 3, 1, "value"), Problem("csv-empty", "empty"), omitted=4)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ActualsError and copy.problems == error.problems and copy.omitted == 4
+    assert str(copy) == str(error)
+
+
+def test_summary_jobs_option(province):
+    def output(*extra):
+        result = CliRunner().invoke(main, ["summary", str(province), "--as-of", "2024-12-31", "--format", "json", *extra])
+        return result.exit_code, result.stdout, result.stderr
+
+    one = output("--jobs", "1")
+    assert one[0] == 2 and json.loads(one[1])["errors"] == 3
+    assert output("--jobs", "3") == one
+    refused = output("--jobs", "0")
+    assert refused[0] == 2 and "--jobs" in refused[2] and not refused[1]
