@@ -239,14 +239,24 @@ def parse_table(data: bytes, source: str, encoding: str | None = None) -> Table:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ActualsError(Problem("csv-nul-byte", "contains a NUL byte; is this really a CSV file?", source, line))
-    if not text.strip():
+    if not text or text.isspace():
         raise ActualsError(Problem("csv-empty", "the file is empty; expected a header row indicator,period,value", source, 1))
+    header = _header(text, source)
+    return Table(source, used, text, header, _header_columns(header, source))
+
+
+def _header(text: str, source: str) -> tuple[str, ...]:
+    """The first row. A first line without quotes is split at commas, as csv.reader would read it,
+    without handing the whole text to csv.reader."""
+    ends = [end for end in (text.find("\n"), text.find("\r")) if end >= 0]
+    first = text[:min(ends)] if ends else text
+    if '"' not in first and len(first) <= csv.field_size_limit():
+        return tuple(first.split(",")) if first else ()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = tuple(next(reader))
+        return tuple(next(reader))
     except csv.Error as exc:
         raise _csv_error(exc, source, reader.line_num) from None
-    return Table(source, used, text, header, _header_columns(header, source))
 
 
 def _csv_error(exc: csv.Error, source: str, line: int) -> ActualsError:
@@ -302,14 +312,14 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
 
 def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
     """Store the reports of plain rows directly and hand every other row to the collector. Plain: the
-    header's cell count, a known indicator and an already-seen period,
-    and a number inside the indicator's bounds or an exact grade or yes/no spelling, not yet reported."""
+    header's cell count, a known indicator, a period, and a number inside the indicator's bounds or an
+    exact grade or yes/no spelling, for a period not yet reported."""
     id_column, period_column, value_column = collector.required
     width = collector.width
     numbers, words, known_periods = collector.numbers, collector.words, _KNOWN_PERIODS
     for line, cells in rows:
         if len(cells) == width:
-            known = known_periods.get(cells[period_column])
+            known = known_periods.get(cells[period_column]) or _known_period(cells[period_column])
             if known is not None:
                 period, label, end = known
                 number = numbers.get(cells[id_column])
@@ -335,6 +345,16 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
 
 _KNOWN_PERIODS: dict[str, tuple[Period, str, date]] = {}
 """Period cells already parsed, in any file: cell -> (period, its label, its end)."""
+
+
+def _known_period(cell: str) -> tuple[Period, str, date] | None:
+    """(period, label, end) for a period cell, remembered; None when the cell is not a period."""
+    try:
+        period = parse_period(cell)
+    except InvalidValue:
+        return None
+    known = _KNOWN_PERIODS[cell] = (period, period.label, period.end)
+    return known
 
 
 class _Collector:
@@ -389,7 +409,6 @@ class _Collector:
         except InvalidValue as exc:
             self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
             return
-        _KNOWN_PERIODS[raw_period] = (period, period.label, period.end)
         try:
             value = parse_value(raw_value, indicator)
         except InvalidValue as exc:

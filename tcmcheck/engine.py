@@ -342,7 +342,7 @@ def _maintain(rule: _Rule, visible: list[Entry], plan_start_year: int) -> Indica
     indicator = rule.indicator
     window_start = rule.window_start or date(plan_start_year, 1, 1)
     window_end = rule.deadline
-    inside = [entry for entry in visible if window_start <= entry[1] <= window_end]
+    inside = _ending_within(visible, rule.id, window_start, window_end)
     if not inside:
         return IndicatorResult(indicator, _NO_DATA, Message.of(
             "no_report_in_window", start=window_start.isoformat(), end=window_end.isoformat()))
@@ -355,10 +355,16 @@ def _maintain(rule: _Rule, visible: list[Entry], plan_start_year: int) -> Indica
         "maintain_held", count=len(inside), end=window_end.isoformat()), _report(inside[-1]), progress)
 
 
-def _year_entry(visible: list[Entry], year: int) -> Entry | None:
+def _ending_within(visible: list[Entry], indicator_id: str, first: date, last: date) -> list[Entry]:
+    """The entries whose period ends on one of the days from `first` to `last`."""
+    return visible[bisect.bisect_left(visible, (indicator_id, first)):
+                   bisect.bisect_right(visible, (indicator_id, last, math.inf))]
+
+
+def _year_entry(visible: list[Entry], indicator_id: str, year: int) -> Entry | None:
     """A year's own value: its full-year report, else the latest report inside that year."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    inside = [entry for entry in visible if entry[3].start >= first and entry[1] <= last]
+    inside = [entry for entry in _ending_within(visible, indicator_id, first, last) if entry[3].start >= first]
     full = [entry for entry in inside if entry[3].start == first and entry[1] == last]
     return (full or inside or [None])[-1]
 
@@ -372,7 +378,7 @@ def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     current: Entry | None = None
     for index, due_end in enumerate(rule.due_ends):
         year = due_end.year
-        entry = _year_entry(visible, year)
+        entry = _year_entry(visible, rule.id, year)
         if due_end <= as_of:
             if entry is None:
                 missing.append(year)

@@ -153,3 +153,21 @@ def test_a_file_without_quotes_splits_into_the_rows_csv_reader_reads(text):
     next(reader)
     expected = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
     assert [(line, cells) for line, cells in table.numbered_rows() if any(c.strip() for c in cells)] == expected
+
+
+@fast
+@given(text=st.lists(st.sampled_from(["a", ",", "\n", "\r", "\r\n", '"', " ", "指标"]), min_size=1, max_size=20).map("".join))
+def test_the_header_is_the_first_row_csv_reader_reads(text):
+    import csv
+    import io
+
+    from tcmcheck.actuals import _header
+
+    try:
+        expected = tuple(next(csv.reader(io.StringIO(text, newline="")), []))
+    except csv.Error:
+        expected = TcmcheckError
+    try:
+        assert _header(text, "t.csv") == expected
+    except TcmcheckError:
+        assert expected is TcmcheckError
