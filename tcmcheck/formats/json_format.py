@@ -78,21 +78,20 @@ def render(result: Result, options: RenderOptions) -> str:
 def _outcome(outcome: Outcome) -> str:
     """One file's entry in the summary, compact. Its indicator records, thousands in a big summary,
     are written directly: the same text json.dumps gives, in a fraction of the time."""
-    head = {"file": outcome.source, "plan": outcome.plan_id, "worst": None, "summary": None}
-    indicators, warnings, error = "", [], None
+    plan = "null" if outcome.plan_id is None else _string(outcome.plan_id)
+    head = f'{{"file":{_compact(outcome.source)},"plan":{plan}'
     if outcome.error is not None:
         error = {"problems": [
             {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column, "field": p.field}
             for p in outcome.error.problems], "omitted": outcome.error.omitted}
-    else:
-        result = outcome.result
-        counts = result.summary
-        head["worst"] = outcome.worst.value if outcome.worst else None
-        head["summary"] = {status.value: counts[status] for status in STATUSES}
-        indicators = _records(result.indicators)
-        warnings = [_warning(w) for w in result.warnings]
-    return (f"{_compact(head)[:-1]},\"indicators\":[{indicators}],\"warnings\":{_compact(warnings)},"
-            f"\"error\":{_compact(error)}}}")
+        return f'{head},"worst":null,"summary":null,"indicators":[],"warnings":[],"error":{_compact(error)}}}'
+    result = outcome.result
+    counts = result.summary
+    worst = outcome.worst
+    summary = ",".join(f'"{status._value_}":{counts[status]}' for status in STATUSES)
+    warnings = _compact([_warning(w) for w in result.warnings]) if result.warnings else "[]"
+    return (f'{head},"worst":{"null" if worst is None else _string(worst._value_)},"summary":{{{summary}}},'
+            f'"indicators":[{_records(result.indicators)}],"warnings":{warnings},"error":null}}')
 
 
 def _records(items: tuple[IndicatorResult, ...]) -> str:
@@ -110,7 +109,7 @@ def _records(items: tuple[IndicatorResult, ...]) -> str:
         label = period.label
         label = strings.get(label) or _string(label)
         actual = value if value.__class__ is float else _scalar(value)
-        records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line:d}}}')
+        records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line}}}')
     return ",".join(records)
 
 
