@@ -104,9 +104,27 @@ def main() -> None:
 
 def run() -> None:
     """The console script. One run is short and its data holds no reference cycles, so Python's cycle
-    collector would only spend time (a fifth to a half of the run on a big submission): it is off."""
+    collector would only spend time (a fifth to a half of the run on a big submission): it is off. At
+    the end the process exits once its output is flushed, without the interpreter's teardown, which
+    would free every object one by one (some 30 ms after a summary of 1,000 files)."""
     gc.disable()
-    main()
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = 120
+    os._exit(code)
 
 
 @main.command()

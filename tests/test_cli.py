@@ -11,6 +11,7 @@ from tcmcheck.cli import main
 
 SAMPLE_PLAN = str(DATA / "sample.yaml")
 SAMPLE_CSV = str(DATA / "sample.csv")
+EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 @pytest.fixture
@@ -178,3 +179,21 @@ def test_template_round_trips(run, tmp_path):
     assert list(statuses.values()).count("no-data") == 9
     again = run("template", SAMPLE_PLAN, "-o", str(target))
     assert again.exit_code == 2 and "--force" in again.stderr
+
+
+@pytest.mark.parametrize("args, code", [(["--version"], 0), (["status", "jiangmen", "missing.csv"], 2),
+                                        (["status", "jiangmen", str(EXAMPLES / "jiangmen-2024.csv"),
+                                          "--as-of", "2024-12-31", "--format", "csv"], 1)])
+def test_the_console_script_flushes_its_output_and_keeps_the_exit_code(args, code):
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-m", "tcmcheck", *args], capture_output=True, text=True, cwd="/")
+    assert finished.returncode == code
+    if code == 1:
+        lines = finished.stdout.splitlines()
+        assert lines[0].startswith("plan,") and len(lines) == 82
+    elif code == 2:
+        assert "csv-not-found" in finished.stderr and not finished.stdout
+    else:
+        assert finished.stdout.startswith("tcmcheck, version")
