@@ -52,7 +52,11 @@ def _fail_on(ctx, param, value: str) -> frozenset[Status]:
 
 def _emit(text: str, output: str | None, inputs: tuple[str, ...] = (), overwrite: bool = True) -> None:
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        if "\x1b" in text:
+            click.echo(text, nl=False)  # strips escape sequences when standard output is not a terminal
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
     else:
         from tcmcheck.output import write_atomic
 

@@ -1,6 +1,8 @@
-"""Check many files in forked processes. Each child checks a contiguous share of the files and sends
-its outcomes back as plain tuples that name the plan by the identity it has in both processes: the
-plans are loaded before the fork, so a child's plan objects are the parent's."""
+"""Check many files in forked processes. The files are cut into chunks; the parent and its children
+take chunk numbers from one pipe until it is empty, so a process that runs slower takes fewer chunks.
+Each child sends every chunk's outcomes back as it finishes them, as plain tuples that name the plan
+by the identity it has in both processes: the plans are loaded before the fork, so a child's plan
+objects are the parent's. The parent reads and rebuilds them between chunks of its own."""
 
 from __future__ import annotations
 
@@ -8,17 +10,19 @@ import os
 import pickle
 import signal
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from tcmcheck.actuals import Report
 from tcmcheck.batch import Outcome
 from tcmcheck.model import Plan
-from tcmcheck.periods import parse_period
 from tcmcheck.result import STATUSES, IndicatorResult, Message, Result
 
 MIN_FILES_PER_PROCESS = 50
-PACKING = 0.15
+MAX_CHUNKS = 1024
+"""Chunk numbers take 4 bytes each and all wait in the queue pipe at once: 4 KiB, one page, always fits."""
+
 _STATUS_BY_VALUE = {status.value: status for status in STATUSES}
+_NUMBER = 4
 
 
 def process_count(requested: int | None, files: int) -> int:
@@ -34,87 +38,116 @@ def process_count(requested: int | None, files: int) -> int:
     return max(1, min(cpus, files // MIN_FILES_PER_PROCESS))
 
 
+def chunk_size(files: int, processes: int) -> int:
+    """About 32 chunks a process, of at most 16 files (a few milliseconds of work), and at most MAX_CHUNKS."""
+    return max(1, min(16, files // (processes * 32)), -(-files // MAX_CHUNKS))
+
+
 def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], processes: int,
                        plans: list[Plan], on_file: Callable[[int, int, str], None] | None) -> list[Outcome]:
-    """The outcomes of `check` for every file, in file order; the parent checks the first share."""
-    shares = _shares(files, processes)
+    """The outcomes of `check` for every file, in file order."""
+    size = chunk_size(len(files), processes)
+    chunks = [files[start:start + size] for start in range(0, len(files), size)]
     known = {id(plan): plan for plan in plans}
-    children: list[tuple[int, int, list[str]]] = []
-    done = 0
+    done: dict[int, list[Outcome]] = {}
+    reported = 0
 
-    def report(path: str) -> None:
-        nonlocal done
-        done += 1
-        if on_file is not None:
-            on_file(done, len(files), path)
+    def finished(index: int, outcomes: list[Outcome]) -> None:
+        nonlocal reported
+        done[index] = outcomes
+        for path in chunks[index]:
+            reported += 1
+            if on_file is not None:
+                on_file(reported, len(files), path)
 
+    queue, filler = os.pipe()
+    os.write(filler, b"".join(index.to_bytes(_NUMBER, "little") for index in range(len(chunks))))
+    os.close(filler)
+    children: list[_Child] = []
     try:
-        for share in shares[1:]:
-            read_end, write_end = os.pipe()
+        for _ in range(processes - 1):
+            results, writer = os.pipe()
             pid = os.fork()
             if pid == 0:
-                os.close(read_end)
-                _child(share, check, known, write_end)
-            os.close(write_end)
-            children.append((pid, read_end, share))
-        outcomes: list[Outcome] = []
-        for path in shares[0]:
-            outcomes.extend(check(path))
-            report(path)
-        while children:
-            pid, read_end, share = children[0]
-            with os.fdopen(read_end, "rb") as stream:
-                data = stream.read()
-            _, status = os.waitpid(pid, 0)
-            children.pop(0)
-            if status == 0 and data:
-                outcomes.extend(_unpack(packed, known) for packed in pickle.loads(data))
-                for path in share:
-                    report(path)
-            else:
-                for path in share:
-                    outcomes.extend(check(path))
-                    report(path)
-        return outcomes
+                os.close(results)
+                _work_as_child(queue, chunks, check, known, writer)
+            os.close(writer)
+            children.append(_Child(pid, results))
+        while (index := _take(queue)) is not None:
+            finished(index, [outcome for path in chunks[index] for outcome in check(path)])
+            for child in children:
+                child.receive(known, finished, wait=False)
+        for child in children:
+            child.receive(known, finished, wait=True)
+        children.clear()
     finally:
-        for pid, read_end, _ in children:
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-            os.close(read_end)
+        os.close(queue)
+        for child in children:
+            child.stop()
+    for index, chunk in enumerate(chunks):
+        if index not in done:
+            finished(index, [outcome for path in chunk for outcome in check(path)])
+    return [outcome for index in range(len(chunks)) for outcome in done[index]]
 
 
-def _shares(files: list[str], processes: int) -> list[list[str]]:
-    """Contiguous shares of about equal work, measured in bytes. The parent's share is larger by the
-    time a child spends packing its outcomes, which is about PACKING of the time it spends checking."""
-    sizes = []
-    for path in files:
-        try:
-            sizes.append(os.path.getsize(path))
-        except OSError:
-            sizes.append(0)
-    total = sum(sizes) or 1
-    first = total * (1 + PACKING) / (processes + PACKING)
-    rest = (total - first) / (processes - 1)
-    shares: list[list[str]] = [[]]
-    done = 0
-    bound = first
-    for path, size in zip(files, sizes):
-        if done >= bound and len(shares) < processes:
-            shares.append([])
-            bound += rest
-        shares[-1].append(path)
-        done += size
-    return shares
+def _take(queue: int) -> int | None:
+    """The next chunk number, or None when every chunk is taken."""
+    number = os.read(queue, _NUMBER)
+    return int.from_bytes(number, "little") if number else None
 
 
-def _child(share: list[str], check: Callable[[str], list[Outcome]], known: dict[int, Plan], write_end: int):
-    """Check `share`, write the packed outcomes to `write_end` and exit: 0 when all were written. On
-    any failure the parent checks the share itself."""
+class _Child:
+    """A child process and the pipe its packed chunks come back on: a 4-byte length, then a pickle."""
+
+    def __init__(self, pid: int, results: int):
+        self.pid, self.results = pid, results
+        self.buffer = bytearray()
+        os.set_blocking(results, False)
+
+    def receive(self, known: dict[int, Plan], finished: Callable[[int, list[Outcome]], None], wait: bool) -> None:
+        """Rebuild the chunks that have arrived; with `wait`, read to the end and reap the child. A chunk
+        that never arrives whole (the child failed) is left for the parent to check."""
+        if self.results < 0:
+            return
+        if wait:
+            os.set_blocking(self.results, True)
+        while True:
+            try:
+                data = os.read(self.results, 1 << 20)
+            except BlockingIOError:
+                break
+            if not data:
+                os.close(self.results)
+                self.results = -1
+                os.waitpid(self.pid, 0)
+                break
+            self.buffer += data
+            while len(self.buffer) >= _NUMBER:
+                length = int.from_bytes(self.buffer[:_NUMBER], "little")
+                if len(self.buffer) < _NUMBER + length:
+                    break
+                index, packed = pickle.loads(self.buffer[_NUMBER:_NUMBER + length])
+                del self.buffer[:_NUMBER + length]
+                finished(index, [_unpack(outcome, known) for outcome in packed])
+
+    def stop(self) -> None:
+        os.kill(self.pid, signal.SIGTERM)
+        os.waitpid(self.pid, 0)
+        if self.results >= 0:
+            os.close(self.results)
+
+
+def _work_as_child(queue: int, chunks: list[list[str]], check: Callable[[str], list[Outcome]],
+                   known: dict[int, Plan], writer: int):
+    """Take chunks until none are left, writing each one's packed outcomes to `writer`, then exit."""
     status = 1
     try:
-        packed = [_pack(outcome, known) for path in share for outcome in check(path)]
-        with os.fdopen(write_end, "wb") as stream:
-            stream.write(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+        with os.fdopen(writer, "wb") as stream:
+            while (index := _take(queue)) is not None:
+                packed = [_pack(outcome, known) for path in chunks[index] for outcome in check(path)]
+                frame = pickle.dumps((index, packed), protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(len(frame).to_bytes(_NUMBER, "little") + frame)
+                stream.flush()
         status = 0
     finally:
         os._exit(status)
@@ -130,7 +163,7 @@ def _pack(outcome: Outcome, known: dict[int, Plan]) -> tuple:
             return (outcome,)
         report = item.actual
         items.append((item.status._value_, item.detail.key, item.detail.params,
-                      None if report is None else (report.period.label, report.value, report.line), item.progress))
+                      None if report is None else (report.period, report.value, report.line), item.progress))
     return outcome.source, outcome.plan_id, id(result.plan), result.as_of, result.source, items, result.warnings
 
 
@@ -142,7 +175,7 @@ def _unpack(packed: tuple, known: dict[int, Plan]) -> Outcome:
     statuses = _STATUS_BY_VALUE
     indicators = tuple(
         IndicatorResult(indicator, statuses[status], Message(key, params),
-                        None if report is None else Report(indicator.id, parse_period(report[0]), report[1], report[2]),
+                        None if report is None else Report(indicator.id, *report),
                         progress)
         for indicator, (status, key, params, report, progress) in zip(plan.indicators, items))
     return Outcome(source, plan_id, result=Result(plan, as_of, result_source, indicators, warnings))

@@ -263,3 +263,11 @@ def test_summary_json_is_the_text_json_dumps_writes(submissions, tmp_path):
     values = {type(i["actual"]) for f in document["files"] for i in f["indicators"]}
     assert values == {float, str, bool, type(None)}
     assert any(f["error"] for f in document["files"]) and any(f["warnings"] for f in document["files"])
+
+
+def test_escape_sequences_from_file_names_do_not_reach_standard_output(tmp_path):
+    name = tmp_path / "\x1b[31mred.csv"
+    name.write_text(SAMPLE_CSV, "utf-8")
+    for fmt in ("plain", "csv", "json"):
+        result = run("summary", name, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", fmt)
+        assert result.exit_code == 1 and "red.csv" in result.stdout and "\x1b" not in result.stdout

@@ -1,6 +1,7 @@
 """`summary` in several processes gives what one process gives, and falls back to one when it must."""
 
 import json
+import os
 import pickle
 import shutil
 import threading
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA
+
 from tcmcheck import workers
 from tcmcheck.batch import summarise
 from tcmcheck.cli import main
@@ -110,15 +111,28 @@ def test_process_count():
         thread.join()
 
 
-def test_shares_are_contiguous_and_cover_every_file(tmp_path):
-    files = []
-    for number in range(10):
-        path = tmp_path / f"{number}.csv"
-        path.write_text("x" * (100 if number < 5 else 1000), "utf-8")
-        files.append(str(path))
-    shares = workers._shares(files + [str(tmp_path / "missing.csv")], 3)
-    assert [path for share in shares for path in share] == files + [str(tmp_path / "missing.csv")]
-    assert len(shares) == 3 and all(shares)
+def test_chunks_are_small_and_few_enough_to_queue():
+    assert workers.chunk_size(100, 2) == 1
+    assert workers.chunk_size(1000, 2) == 15
+    assert workers.chunk_size(10**6, 8) == 977
+    for files, processes in [(1, 2), (64, 2), (5000, 4), (10**6, 2)]:
+        size = workers.chunk_size(files, processes)
+        assert 1 <= size and -(-files // size) <= workers.MAX_CHUNKS
+
+
+def test_a_child_that_dies_mid_way_leaves_its_chunks_to_the_others(province, monkeypatch):
+    one = check(province, 1)
+    calls = []
+
+    def dies_on_its_second_file(outcome, known):
+        calls.append(outcome)
+        if len(calls) == 2:
+            os._exit(3)
+        return real(outcome, known)
+
+    real = workers._pack
+    monkeypatch.setattr(workers, "_pack", dies_on_its_second_file)
+    same(one, check(province, 3))
 
 
 def test_errors_survive_pickling():
