@@ -113,6 +113,7 @@ class _Rule:
         "milestones",
         "missed_at_deadline",
         "not_assessed",
+        "numeric",
         "places",
         "start_point",
         "targets",
@@ -135,7 +136,8 @@ class _Rule:
         if kind == "grade":
             self.places = {level: place for place, level in enumerate(indicator.scale.levels)}
             self.grade_places = tuple(self.places[m.grade] for m in milestones)
-        self.trajectory = kind not in ("grade", "milestone") and indicator.op != "=="
+        self.numeric = kind not in ("grade", "milestone")
+        self.trajectory = self.numeric and indicator.op != "=="
         self.lower_is_better = indicator.lower_is_better
         baseline = indicator.baseline
         self.baseline_end = baseline.period.end if baseline is not None else None
@@ -156,13 +158,12 @@ class _Rule:
 
     def meets(self, index: int, value, base: float | None = None) -> bool:
         """Whether `value` meets milestone `index` (-1: the final target)."""
-        kind = self.kind
-        if kind == "milestone":
+        if self.numeric:
+            target = self.targets[index]
+            return self.check(value, self.milestones[index].factor * base if target is None else target)
+        if self.kind == "milestone":
             return value is True
-        if kind == "grade":
-            return self.places[value] >= self.grade_places[index]
-        target = self.targets[index]
-        return self.check(value, self.milestones[index].factor * base if target is None else target)
+        return self.places[value] >= self.grade_places[index]
 
     def start(self, base: float | None) -> tuple[date, float] | None:
         """Where the trajectory starts: the baseline, else (None) the earliest report."""
@@ -251,9 +252,9 @@ def _relative_base(rule: _Rule, visible: list[Entry]) -> float | None:
 
 def _progress(rule: _Rule, entry: Entry, visible: list[Entry], base: float | None) -> float | None:
     value = entry[4]
-    if rule.kind == "milestone":
-        return 1.0 if value is True else 0.0
-    if rule.kind == "grade":
+    if not rule.numeric:
+        if rule.kind == "milestone":
+            return 1.0 if value is True else 0.0
         target = rule.grade_places[-1]
         return 1.0 if target == 0 else rule.places[value] / target
     target = rule.target(-1, base)

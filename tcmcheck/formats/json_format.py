@@ -142,6 +142,11 @@ def _compact(value) -> str:
 def render_summary(summary: Summary, options: RenderOptions) -> str:
     totals = summary.totals
     head = _compact({"tool": {"name": "tcmcheck", "version": __version__}, "as_of": summary.as_of.isoformat()})
-    files = ",".join(map(_outcome, summary.outcomes))
     total = _compact({status.value: totals[status] for status in STATUSES})
-    return f'{head[:-1]},"files":[{files}],"total":{total},"errors":{summary.error_count}}}\n'
+    parts = [f'{head[:-1]},"files":[']
+    for index, outcome in enumerate(summary.outcomes):
+        if index:
+            parts.append(",")
+        parts.append(_outcome(outcome))
+    parts.append(f'],"total":{total},"errors":{summary.error_count}}}\n')
+    return "".join(parts)
