@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
-from tcmcheck.model import Indicator, Plan
+from tcmcheck.model import Indicator, Plan, derived
 from tcmcheck.periods import Period, parse_period
 
 MAX_PROBLEMS = 20
@@ -445,16 +445,16 @@ class _Collector:
 
 
 def _reading_tables(plan: Plan) -> tuple[tuple[tuple[str, float, float], ...], tuple[tuple[str, dict], ...]]:
-    """What reading needs to know of a plan, worked out once per plan: per numeric indicator the values
-    that need no warning (0-100 for percentages, no negatives except for ratios), and per grade or
-    yes/no indicator its exact spellings."""
-    known = _READING_TABLES.get(id(plan))
-    if known is None or known[0] is not plan:
-        bounds = tuple((i.id, -1e300 if i.unit == "ratio" else 0.0, 100.0 if i.unit == "percent" else 1e300)
-                       for i in plan.indicators if i.value_type == "number")
-        spellings = tuple((i.id, _spellings(i)) for i in plan.indicators if i.value_type != "number")
-        known = _READING_TABLES[id(plan)] = (plan, bounds, spellings)
-    return known[1], known[2]
+    """What reading needs to know of a plan: per numeric indicator the values that need no warning
+    (0-100 for percentages, no negatives except for ratios), and per grade or yes/no indicator its
+    exact spellings."""
+    return derived(_READING_TABLES, plan, _build_reading_tables)
+
+
+def _build_reading_tables(plan: Plan):
+    bounds = tuple((i.id, -1e300 if i.unit == "ratio" else 0.0, 100.0 if i.unit == "percent" else 1e300)
+                   for i in plan.indicators if i.value_type == "number")
+    return bounds, tuple((i.id, _spellings(i)) for i in plan.indicators if i.value_type != "number")
 
 
 _READING_TABLES: dict[int, tuple] = {}

@@ -11,7 +11,7 @@ from datetime import date
 
 from tcmcheck.actuals import Actuals, Entry, Report
 from tcmcheck.errors import Problem
-from tcmcheck.model import Indicator, Plan
+from tcmcheck.model import Indicator, Plan, derived
 from tcmcheck.result import IndicatorResult, Message, Result, Status
 
 _EPSILON = 1e-9
@@ -170,26 +170,18 @@ class _Rule:
         return (self.baseline_end, base) if self.kind == "relative" else self.start_point
 
 
-_RULES: dict[int, _Rule] = {}
-_PLAN_RULES: dict[int, tuple[Plan, tuple[_Rule, ...]]] = {}
+_RULES: dict[int, tuple] = {}
+_PLAN_RULES: dict[int, tuple] = {}
 _FEW = 8
 """Up to this many entries, judging all of them costs less than choosing the relevant ones first."""
 
 
 def _rule(indicator: Indicator) -> _Rule:
-    rule = _RULES.get(id(indicator))
-    if rule is None or rule.indicator is not indicator:
-        if len(_RULES) >= 10_000:
-            _RULES.clear()
-        rule = _RULES[id(indicator)] = _Rule(indicator)
-    return rule
+    return derived(_RULES, indicator, _Rule)
 
 
 def _plan_rules(plan: Plan) -> tuple[_Rule, ...]:
-    known = _PLAN_RULES.get(id(plan))
-    if known is None or known[0] is not plan:
-        known = _PLAN_RULES[id(plan)] = (plan, tuple(_rule(indicator) for indicator in plan.indicators))
-    return known[1]
+    return derived(_PLAN_RULES, plan, lambda plan: tuple(map(_rule, plan.indicators)))
 
 
 def _relevant(rule: _Rule, visible: list[Entry]) -> list[Entry]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from tcmcheck.periods import Period
 
 LOWER_IS_BETTER = ("<=", "<")
+DERIVED_LIMIT = 10_000
 NUMERIC_KINDS = ("threshold", "range", "relative", "maintain", "annual")
 
 
@@ -142,3 +144,15 @@ class Plan:
     @property
     def period_label(self) -> str:
         return f"{self.start_year}–{self.end_year}"
+
+
+def derived(cache: dict[int, tuple], thing, build: Callable):
+    """build(thing), worked out once per object. Plans and indicators are frozen, so what is derived
+    from one stays true; they are looked up by identity, as hashing one hashes all it holds. At most
+    DERIVED_LIMIT objects are remembered."""
+    known = cache.get(id(thing))
+    if known is None or known[0] is not thing:
+        if len(cache) >= DERIVED_LIMIT:
+            cache.clear()
+        known = cache[id(thing)] = (thing, build(thing))
+    return known[1]
