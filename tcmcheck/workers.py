@@ -97,7 +97,8 @@ def _take(queue: int) -> int | None:
 
 
 class _Child:
-    """A child process and the pipe its packed chunks come back on: a 4-byte length, then a pickle."""
+    """A child process and the pipe its packed chunks come back on: a 4-byte length, then a pickle.
+    `results` is -1 once the pipe is closed and the child reaped."""
 
     def __init__(self, pid: int, results: int):
         self.pid, self.results = pid, results
@@ -131,10 +132,13 @@ class _Child:
                 finished(index, [_unpack(outcome, known) for outcome in packed])
 
     def stop(self) -> None:
+        """End a child that has not finished (the parent is failing or interrupted)."""
+        if self.results < 0:
+            return
         os.kill(self.pid, signal.SIGTERM)
         os.waitpid(self.pid, 0)
-        if self.results >= 0:
-            os.close(self.results)
+        os.close(self.results)
+        self.results = -1
 
 
 def _work_as_child(queue: int, chunks: list[list[str]], check: Callable[[str], list[Outcome]],

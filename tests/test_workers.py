@@ -152,3 +152,33 @@ def test_summary_jobs_option(province):
     assert output("--jobs", "3") == one
     refused = output("--jobs", "0")
     assert refused[0] == 2 and "--jobs" in refused[2] and not refused[1]
+
+
+def test_an_interrupted_parent_ends_its_children(province, monkeypatch):
+    import tcmcheck.batch as batch
+
+    children = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    real_check = batch._check_file
+
+    def interrupted(path, *args):
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        return real_check(path, *args)
+
+    parent = os.getpid()
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(batch, "_check_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check(province, 3)
+    assert len(children) == 2
+    for pid in children:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
