@@ -37,9 +37,9 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     for rule in _plan_rules(plan):
         ordered = entries.get(rule.id)
         if ordered and ordered[0][1] < earliest:
-            earlier.add(ordered[:bisect.bisect_left(ordered, (rule.id, earliest))])
+            earlier.add(ordered[:_ending_before(ordered, rule.id, earliest)])
         if ordered and ordered[-1][1] > as_of:
-            cut = bisect.bisect_right(ordered, (rule.id, as_of, math.inf))
+            cut = _ending_by(ordered, rule.id, as_of)
             later.add(ordered[cut:])
             ordered = ordered[:cut]
         if not ordered:
@@ -159,8 +159,7 @@ class _Rule:
     def meets(self, index: int, value, base: float | None = None) -> bool:
         """Whether `value` meets milestone `index` (-1: the final target)."""
         if self.numeric:
-            target = self.targets[index]
-            return self.check(value, self.milestones[index].factor * base if target is None else target)
+            return self.check(value, self.target(index, base))
         if self.kind == "milestone":
             return value is True
         return self.places[value] >= self.grade_places[index]
@@ -204,7 +203,7 @@ def _relevant(rule: _Rule, visible: list[Entry]) -> list[Entry]:
 
 def _add_around(chosen: set[int], visible: list[Entry], indicator_id: str, cut: date) -> None:
     """The last entry on or before `cut` and the first after it."""
-    index = bisect.bisect_right(visible, (indicator_id, cut, math.inf))
+    index = _ending_by(visible, indicator_id, cut)
     if index:
         chosen.add(index - 1)
     if index < len(visible):
@@ -225,9 +224,19 @@ def _judge(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int)
     return _dated(rule, visible, as_of)
 
 
+def _ending_by(entries: list[Entry], indicator_id: str, day: date) -> int:
+    """How many of the entries (in date order) end on or before `day`."""
+    return bisect.bisect_right(entries, (indicator_id, day, math.inf))
+
+
+def _ending_before(entries: list[Entry], indicator_id: str, day: date) -> int:
+    """How many of the entries (in date order) end before `day`."""
+    return bisect.bisect_left(entries, (indicator_id, day))
+
+
 def _value_at(visible: list[Entry], indicator_id: str, when: date) -> Entry | None:
     """V(t): the latest entry whose period ends on or before t."""
-    index = bisect.bisect_right(visible, (indicator_id, when, math.inf))
+    index = _ending_by(visible, indicator_id, when)
     return visible[index - 1] if index else None
 
 
@@ -266,9 +275,7 @@ def _progress(rule: _Rule, entry: Entry, visible: list[Entry], base: float | Non
 
 def _result(rule: _Rule, status: Status, entry: Entry, detail: Message, visible: list[Entry],
             base: float | None) -> IndicatorResult:
-    indicator_id, _, line, period, value = entry
-    return IndicatorResult(rule.indicator, status, detail, Report(indicator_id, period, value, line),
-                           _progress(rule, entry, visible, base))
+    return IndicatorResult(rule.indicator, status, detail, _report(entry), _progress(rule, entry, visible, base))
 
 
 def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
@@ -350,8 +357,7 @@ def _maintain(rule: _Rule, visible: list[Entry], plan_start_year: int) -> Indica
 
 def _ending_within(visible: list[Entry], indicator_id: str, first: date, last: date) -> list[Entry]:
     """The entries whose period ends on one of the days from `first` to `last`."""
-    return visible[bisect.bisect_left(visible, (indicator_id, first)):
-                   bisect.bisect_right(visible, (indicator_id, last, math.inf))]
+    return visible[_ending_before(visible, indicator_id, first):_ending_by(visible, indicator_id, last)]
 
 
 def _year_entry(visible: list[Entry], indicator_id: str, year: int) -> Entry | None:
