@@ -52,6 +52,9 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
     done: dict[int, list[Outcome]] = {}
     reported = 0
 
+    def checked(index: int) -> list[Outcome]:
+        return [outcome for path in chunks[index] for outcome in check(path)]
+
     def finished(index: int, outcomes: list[Outcome]) -> None:
         nonlocal reported
         done[index] = outcomes
@@ -67,14 +70,19 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
     try:
         for _ in range(processes - 1):
             results, writer = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(results)
+                os.close(writer)
+                break
             if pid == 0:
                 os.close(results)
-                _work_as_child(queue, chunks, check, known, writer)
+                _work_as_child(queue, checked, known, writer)
             os.close(writer)
             children.append(_Child(pid, results))
         while (index := _take(queue)) is not None:
-            finished(index, [outcome for path in chunks[index] for outcome in check(path)])
+            finished(index, checked(index))
             for child in children:
                 child.receive(known, finished, wait=False)
         for child in children:
@@ -84,9 +92,9 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
         os.close(queue)
         for child in children:
             child.stop()
-    for index, chunk in enumerate(chunks):
+    for index in range(len(chunks)):
         if index not in done:
-            finished(index, [outcome for path in chunk for outcome in check(path)])
+            finished(index, checked(index))
     return [outcome for index in range(len(chunks)) for outcome in done[index]]
 
 
@@ -123,13 +131,15 @@ class _Child:
                 os.waitpid(self.pid, 0)
                 break
             self.buffer += data
-            while len(self.buffer) >= _NUMBER:
-                length = int.from_bytes(self.buffer[:_NUMBER], "little")
-                if len(self.buffer) < _NUMBER + length:
+            start = 0
+            while len(self.buffer) - start >= _NUMBER:
+                end = start + _NUMBER + int.from_bytes(self.buffer[start:start + _NUMBER], "little")
+                if len(self.buffer) < end:
                     break
-                index, packed = pickle.loads(self.buffer[_NUMBER:_NUMBER + length])
-                del self.buffer[:_NUMBER + length]
+                index, packed = pickle.loads(self.buffer[start + _NUMBER:end])
                 finished(index, [_unpack(outcome, known) for outcome in packed])
+                start = end
+            del self.buffer[:start]
 
     def stop(self) -> None:
         """End a child that has not finished (the parent is failing or interrupted)."""
@@ -141,14 +151,13 @@ class _Child:
         self.results = -1
 
 
-def _work_as_child(queue: int, chunks: list[list[str]], check: Callable[[str], list[Outcome]],
-                   known: dict[int, Plan], writer: int):
+def _work_as_child(queue: int, checked: Callable[[int], list[Outcome]], known: dict[int, Plan], writer: int):
     """Take chunks until none are left, writing each one's packed outcomes to `writer`, then exit."""
     status = 1
     try:
         with os.fdopen(writer, "wb") as stream:
             while (index := _take(queue)) is not None:
-                packed = [_pack(outcome, known) for path in chunks[index] for outcome in check(path)]
+                packed = [_pack(outcome, known) for outcome in checked(index)]
                 frame = pickle.dumps((index, packed), protocol=pickle.HIGHEST_PROTOCOL)
                 stream.write(len(frame).to_bytes(_NUMBER, "little") + frame)
                 stream.flush()

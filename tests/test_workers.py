@@ -182,3 +182,13 @@ def test_an_interrupted_parent_ends_its_children(province, monkeypatch):
     for pid in children:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_when_no_process_can_be_forked_the_parent_checks_every_file(province, monkeypatch):
+    one = check(province, 1)
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    same(one, check(province, 3))
