@@ -97,14 +97,26 @@ def summarise(paths: Iterable[str], as_of: date, resolve: Callable[[str], Plan],
 
     processes = workers.process_count(jobs, len(files))
     if processes > 1:
-        plans = [resolve(plan_id) for plan_id in plan_ids] + ([default_plan] if default_plan else [])
-        return Summary(as_of, tuple(workers.check_in_processes(files, check, processes, plans, on_file)))
+        return Summary(as_of, tuple(workers.check_in_processes(
+            files, check, processes, _loaded_plans(resolve, plan_ids, default_plan), on_file)))
     outcomes: list[Outcome] = []
     for index, path in enumerate(files):
         outcomes.extend(check(path))
         if on_file is not None:
             on_file(index + 1, len(files), path)
     return Summary(as_of, tuple(outcomes))
+
+
+def _loaded_plans(resolve: Callable[[str], Plan], plan_ids: list[str], default_plan: Plan | None) -> list[Plan]:
+    """The plans files may name, loaded now so that forked processes share them. One that can't be
+    loaded is left to the files that name it, which then get its error."""
+    plans = [default_plan] if default_plan else []
+    for plan_id in plan_ids:
+        try:
+            plans.append(resolve(plan_id))
+        except TcmcheckError:
+            pass
+    return plans
 
 
 def _check_file(path: str, as_of: date, resolve: Callable[[str], Plan], plan_ids: list[str],

@@ -192,3 +192,16 @@ def test_when_no_process_can_be_forked_the_parent_checks_every_file(province, mo
 
     monkeypatch.setattr(os, "fork", refused)
     same(one, check(province, 3))
+
+
+def test_a_plan_that_cannot_be_loaded_fails_the_same_way_in_many_processes(province):
+    from tcmcheck.errors import PlanError
+
+    def resolve(reference):
+        if reference == "yiwu":
+            raise PlanError(Problem("plan-unreadable", "damaged", "plans/yiwu.yaml"))
+        return resolve_plan(reference)
+
+    for jobs in (1, 3):
+        with pytest.raises(PlanError, match="damaged"):
+            summarise([str(province)], AS_OF, resolve, builtin_ids(), jobs=jobs)
