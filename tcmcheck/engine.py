@@ -134,7 +134,7 @@ class _Rule:
         self.check = _OPS[indicator.op if kind in ("threshold", "maintain", "annual") else ">="]
         self.places = self.grade_places = None
         if kind == "grade":
-            self.places = {level: place for place, level in enumerate(indicator.scale.levels)}
+            self.places = indicator.scale.places
             self.grade_places = tuple(self.places[m.grade] for m in milestones)
         self.numeric = kind not in ("grade", "milestone")
         self.trajectory = self.numeric and indicator.op != "=="

@@ -11,7 +11,6 @@ from tcmcheck.periods import Period
 
 LOWER_IS_BETTER = ("<=", "<")
 DERIVED_LIMIT = 10_000
-NUMERIC_KINDS = ("threshold", "range", "relative", "maintain", "annual")
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,10 @@ class Scale:
                 return level
         return None
 
-    def place(self, level: str) -> int:
-        return self.levels.index(level)
+    @functools.cached_property
+    def places(self) -> dict[str, int]:
+        """Each level's place on the scale, worst first from 0."""
+        return {level: place for place, level in enumerate(self.levels)}
 
 
 def _fold(text: str) -> str:
