@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import math
@@ -82,10 +83,14 @@ class Table:
 
     def numbered_rows(self):
         """(line, cells) for every row after the header, blank ones included (as [] or [''])."""
-        lines = _unquoted_lines(self.text)
+        lines = self._lines
         if lines is not None:
             return zip(itertools.count(2), map(str.split, itertools.islice(lines, 1, None), itertools.repeat(",")))
         return self._csv_rows()
+
+    @functools.cached_property
+    def _lines(self) -> list[str] | None:
+        return _unquoted_lines(self.text)
 
     def _csv_rows(self):
         reader = csv.reader(io.StringIO(self.text, newline=""))
