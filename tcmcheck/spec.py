@@ -46,7 +46,7 @@ def load_builtin(plan_id: str) -> Plan:
     name = f"plans/{plan_id}.yaml"
     data = builtin_dir().joinpath(f"{plan_id}.yaml").read_bytes()
     compiled = _compiled_specs().get(plan_id)
-    if compiled is not None and compiled["yaml"] == fingerprint(data):
+    if compiled is not None and compiled.get("yaml") == fingerprint(data):
         return _build(compiled["spec"], name)
     from tcmcheck.plan_yaml import load_trusted
 
@@ -60,8 +60,15 @@ def fingerprint(data: bytes) -> str:
 
 @functools.cache
 def _compiled_specs() -> dict[str, dict]:
+    """The JSON copies of the built-in plans; none when the file is missing or damaged."""
     resource = builtin_dir().joinpath(COMPILED)
-    return json.loads(resource.read_bytes()) if resource.is_file() else {}
+    try:
+        compiled = json.loads(resource.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(compiled, dict):
+        return {}
+    return {plan_id: entry for plan_id, entry in compiled.items() if isinstance(entry, dict) and "spec" in entry}
 
 
 def compile_specs(directory: Path) -> str:

@@ -150,3 +150,20 @@ def test_compile_plans_writes_a_copy_that_load_builtin_reads(tmp_path, monkeypat
     written = (tmp_path / "compiled.json").read_text("utf-8")
     assert written == spec.builtin_dir().joinpath("compiled.json").read_text("utf-8")
     assert compile_plans.main([str(tmp_path / "missing")]) == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b'{"jiangmen": 3}', b'{"jiangmen": {"yaml": 1}}'])
+def test_a_damaged_compiled_copy_is_ignored(monkeypatch, tmp_path, damage):
+    from tcmcheck import spec
+
+    fresh = spec.load_builtin("jiangmen")
+    for plan_id in builtin_ids():
+        (tmp_path / f"{plan_id}.yaml").write_bytes(spec.builtin_dir().joinpath(f"{plan_id}.yaml").read_bytes())
+    (tmp_path / spec.COMPILED).write_bytes(damage)
+    monkeypatch.setattr(spec, "builtin_dir", lambda: tmp_path)
+    spec._compiled_specs.cache_clear()
+    try:
+        assert spec.load_builtin("jiangmen") == fresh
+    finally:
+        monkeypatch.undo()
+        spec._compiled_specs.cache_clear()
