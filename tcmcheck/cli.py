@@ -116,6 +116,7 @@ def run() -> None:
         main()
     except SystemExit as exc:
         code = exc.code
+        ending = exc  # holds the finished command's frames, so their data is not freed before the exit either
     else:
         code = 0
     if code is None:
@@ -208,7 +209,8 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
 
     spec = resolve_plan(plan)
     source = "<stdin>" if actuals == "-" else actuals
-    result = evaluate(spec, read_actuals(read_bytes(actuals), spec, source, encoding), as_of)
+    reports = read_actuals(read_bytes(actuals), spec, source, encoding)
+    result = evaluate(spec, reports, as_of)
     if strict:
         result.raise_warnings()
     _emit(render(fmt, result, _options(lang, output, fail_on)), output, inputs=(actuals, plan))
