@@ -2,11 +2,11 @@
 
     python benchmarks/run.py [--runs 5] [--only W1,W2,W3] [--jobs N]
 
-Generates its own inputs in a temporary directory, runs each workload as a new process several
-times, and prints the median of tcmcheck, the median of its floor, their ratio, and the peak
-resident set size of the tcmcheck process (for W3, the largest of its processes). Targets: W1 <= 0.75,
-W2 <= 2.0 (and < 100 MiB), W3 <= 3.0. W3 runs `summary` as a user would, in one process per CPU;
---jobs N passes --jobs N to it (--jobs 1: a single process).
+Generates its own inputs in a temporary directory, runs each workload and its floor as new processes
+several times, taking turns, and prints the median of tcmcheck, the median of its floor, their ratio,
+and the peak resident set size of the tcmcheck process (for W3, the largest of its processes).
+Targets: W1 <= 0.75, W2 <= 2.0 (and < 100 MiB), W3 <= 3.0. W3 runs `summary` as a user would, in one
+process per CPU; --jobs N passes --jobs N to it (--jobs 1: a single process).
 """
 
 from __future__ import annotations
@@ -47,8 +47,17 @@ def run_once(command: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(command: list[str], runs: int) -> tuple[float, float]:
-    results = [run_once(command) for _ in range(runs)]
+def measure(command: list[str], floor: list[str], runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(median time, peak RSS) of `command` and of `floor`, their runs taking turns so that both see the
+    machine in the same state."""
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(run_once(command))
+        theirs.append(run_once(floor))
+    return _median_and_peak(ours), _median_and_peak(theirs)
+
+
+def _median_and_peak(results: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
@@ -142,23 +151,22 @@ def main() -> int:
         jiangmen = next(p for p in all_plans if p.id == "jiangmen")
         if "W1" in wanted:
             example = ROOT / "examples" / "jiangmen-2024.csv"
-            ours = measure([*tcmcheck, "status", "jiangmen", str(example), "--as-of", "2024-12-31", "--format", "json"], args.runs)
-            floor = measure([python, "-c", FLOOR_IMPORTS], args.runs)
+            ours, floor = measure([*tcmcheck, "status", "jiangmen", str(example), "--as-of", "2024-12-31", "--format", "json"],
+                                  [python, "-c", FLOOR_IMPORTS], args.runs)
             rows.append(("W1 cold start", "status jiangmen example --format json", ours, floor, "W1"))
         if "W2" in wanted:
             big = work / "jiangmen-daily.csv"
             count = write_big_submission(big, jiangmen)
-            ours = measure([*tcmcheck, "status", "jiangmen", str(big), "--as-of", "2025-12-31", "--format", "json"], args.runs)
-            floor = measure([python, "-c", FLOOR_BIG, str(big)], args.runs)
+            ours, floor = measure([*tcmcheck, "status", "jiangmen", str(big), "--as-of", "2025-12-31", "--format", "json"],
+                                  [python, "-c", FLOOR_BIG, str(big)], args.runs)
             rows.append(("W2 big submission", f"{count:,} rows, status --format json", ours, floor, "W2"))
         if "W3" in wanted:
             many = work / "many"
             many.mkdir()
             count = write_many_submissions(many, all_plans, args.per_plan)
             jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-            ours = measure([*tcmcheck, "summary", str(many), "--as-of", "2024-12-31", "--format", "json", *jobs],
-                           args.runs)
-            floor = measure([python, "-c", FLOOR_MANY, str(many)], args.runs)
+            ours, floor = measure([*tcmcheck, "summary", str(many), "--as-of", "2024-12-31", "--format", "json", *jobs],
+                                  [python, "-c", FLOOR_MANY, str(many)], args.runs)
             rows.append(("W3 many files", f"{count:,} files, summary --format json {' '.join(jobs)}".rstrip(),
                          ours, floor, "W3"))
     finally:
