@@ -85,8 +85,10 @@ def plan_id_from_name(path: str, plan_ids: Iterable[str]) -> str | None:
 
 def summarise(paths: Iterable[str], as_of: date, resolve: Callable[[str], Plan], plan_ids: Iterable[str],
               default_plan: Plan | None = None, encoding: str | None = None, strict: bool = False,
-              on_file: Callable[[int, int, str], None] | None = None, jobs: int | None = None) -> Summary:
-    """Check every file; in `jobs` processes (default: one per CPU when there are many files)."""
+              on_file: Callable[[int, int, str], None] | None = None, jobs: int | None = None,
+              on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Check every file; in `jobs` processes (default: one per CPU when there are many files). Each
+    outcome goes to `on_outcome` as soon as it is known, in no particular order."""
     from tcmcheck import workers
 
     files = find_csvs(paths)
@@ -98,10 +100,14 @@ def summarise(paths: Iterable[str], as_of: date, resolve: Callable[[str], Plan],
     processes = workers.process_count(jobs, len(files))
     if processes > 1:
         return Summary(as_of, tuple(workers.check_in_processes(
-            files, check, processes, _loaded_plans(resolve, plan_ids, default_plan), on_file)))
+            files, check, processes, _loaded_plans(resolve, plan_ids, default_plan), on_file, on_outcome)))
     outcomes: list[Outcome] = []
     for index, path in enumerate(files):
-        outcomes.extend(check(path))
+        checked = check(path)
+        outcomes.extend(checked)
+        if on_outcome is not None:
+            for outcome in checked:
+                on_outcome(outcome)
         if on_file is not None:
             on_file(index + 1, len(files), path)
     return Summary(as_of, tuple(outcomes))

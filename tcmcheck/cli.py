@@ -231,7 +231,7 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
     with the plan id (jiangmen-2024Q4.csv), else by --plan. Directories are searched for *.csv.
     """
     from tcmcheck.batch import summarise
-    from tcmcheck.formats import render_summary
+    from tcmcheck.formats import outcome_preparer, render_summary
     from tcmcheck.spec import builtin_ids, resolve_plan
 
     default_plan = resolve_plan(plan_reference) if plan_reference else None
@@ -243,7 +243,8 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
         return known[reference]
 
     with _progress() as on_file:
-        result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file, jobs)
+        result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file, jobs,
+                           outcome_preparer(fmt))
     _emit(render_summary(fmt, result, _options(lang, output, fail_on)), output, inputs=paths)
     if result.error_count:
         sys.exit(EXIT_INPUT)

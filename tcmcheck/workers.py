@@ -44,7 +44,8 @@ def chunk_size(files: int, processes: int) -> int:
 
 
 def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], processes: int,
-                       plans: list[Plan], on_file: Callable[[int, int, str], None] | None) -> list[Outcome]:
+                       plans: list[Plan], on_file: Callable[[int, int, str], None] | None,
+                       on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """The outcomes of `check` for every file, in file order."""
     size = chunk_size(len(files), processes)
     chunks = [files[start:start + size] for start in range(0, len(files), size)]
@@ -58,6 +59,9 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
     def finished(index: int, outcomes: list[Outcome]) -> None:
         nonlocal reported
         done[index] = outcomes
+        if on_outcome is not None:
+            for outcome in outcomes:
+                on_outcome(outcome)
         for path in chunks[index]:
             reported += 1
             if on_file is not None:

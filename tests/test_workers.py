@@ -205,3 +205,24 @@ def test_a_plan_that_cannot_be_loaded_fails_the_same_way_in_many_processes(provi
     for jobs in (1, 3):
         with pytest.raises(PlanError, match="damaged"):
             summarise([str(province)], AS_OF, resolve, builtin_ids(), jobs=jobs)
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_every_outcome_is_handed_on_once_as_soon_as_it_is_known(province, jobs):
+    seen = []
+    summary = check(province, jobs, on_outcome=seen.append)
+    assert sorted(map(id, seen)) == sorted(map(id, summary.outcomes))
+
+
+def test_json_summary_entries_written_ahead_are_the_entries_written_at_the_end(province):
+    from tcmcheck.formats import json_format, outcome_preparer
+
+    summary = check(province, 1)
+    plain = render_summary("json", summary, RenderOptions())
+    prepare = outcome_preparer("json")
+    for outcome in summary.outcomes[::2]:
+        prepare(outcome)
+    prepare(check(province, 1).outcomes[0])  # from a run that is never rendered
+    assert render_summary("json", summary, RenderOptions()) == plain
+    assert not json_format._PREPARED
+    assert outcome_preparer("table") is None

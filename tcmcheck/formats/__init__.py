@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from typing import Callable
 
-from tcmcheck.batch import Summary
+from tcmcheck.batch import Outcome, Summary
 from tcmcheck.result import Result, Status
 
 FORMATS = ("table", "plain", "markdown", "json", "csv", "junit", "github")
@@ -28,6 +29,11 @@ def _module(name: str):
 def render(name: str, result: Result, options: RenderOptions) -> str:
     """A `status` report."""
     return _module(name).render(result, options)
+
+
+def outcome_preparer(name: str) -> Callable[[Outcome], None] | None:
+    """The format's way to start on a summary's files while others are still being checked, if it has one."""
+    return getattr(_module(name), "prepare_outcome", None)
 
 
 def render_summary(name: str, summary: Summary, options: RenderOptions) -> str:
