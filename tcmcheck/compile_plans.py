@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tcmcheck.errors import TcmcheckError
 from tcmcheck.spec import COMPILED, compile_specs
 
 
@@ -16,8 +17,13 @@ def main(argv: list[str]) -> int:
     if not any(directory.glob("*.yaml")):
         print(f"{directory}: no plan YAML files here", file=sys.stderr)
         return 2
+    try:
+        text = compile_specs(directory)
+    except TcmcheckError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     target = directory / COMPILED
-    target.write_text(compile_specs(directory), encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
     return 0
 

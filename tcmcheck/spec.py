@@ -72,13 +72,13 @@ def _compiled_specs() -> dict[str, dict]:
 
 
 def compile_specs(directory: Path) -> str:
-    """The text of compiled.json for the plan YAML files in `directory`."""
-    from tcmcheck.plan_yaml import load_trusted
+    """The text of compiled.json for the plan YAML files in `directory`, each validated first."""
+    from tcmcheck.plan_yaml import parse_spec
 
     plans = {}
     for path in sorted(directory.glob("*.yaml")):
         data = path.read_bytes()
-        plans[path.stem] = {"yaml": fingerprint(data), "spec": load_trusted(data)}
+        plans[path.stem] = {"yaml": fingerprint(data), "spec": parse_spec(data, str(path))}
     lines = [f"{json.dumps(plan_id)}:{json.dumps(entry, ensure_ascii=False, separators=(',', ':'))}"
              for plan_id, entry in plans.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"

@@ -150,6 +150,9 @@ def test_compile_plans_writes_a_copy_that_load_builtin_reads(tmp_path, monkeypat
     written = (tmp_path / "compiled.json").read_text("utf-8")
     assert written == spec.builtin_dir().joinpath("compiled.json").read_text("utf-8")
     assert compile_plans.main([str(tmp_path / "missing")]) == 2
+    (tmp_path / "jiangmen.yaml").write_text("id: jiangmen\nunknown: 1\n", "utf-8")
+    assert compile_plans.main([str(tmp_path)]) == 2
+    assert (tmp_path / "compiled.json").read_text("utf-8") == written
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b'{"jiangmen": 3}', b'{"jiangmen": {"yaml": 1}}'])
