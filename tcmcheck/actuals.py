@@ -349,7 +349,9 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
 
 
 _KNOWN_PERIODS: dict[str, tuple[Period, str, date]] = {}
-"""Period cells already parsed, in any file: cell -> (period, its label, its end)."""
+"""Period cells already parsed, in any file: cell -> (period, its label, its end); at most
+MAX_KNOWN_PERIODS of them."""
+MAX_KNOWN_PERIODS = 100_000
 
 
 def _known_period(cell: str) -> tuple[Period, str, date] | None:
@@ -358,6 +360,8 @@ def _known_period(cell: str) -> tuple[Period, str, date] | None:
         period = parse_period(cell)
     except InvalidValue:
         return None
+    if len(_KNOWN_PERIODS) >= MAX_KNOWN_PERIODS:
+        _KNOWN_PERIODS.clear()
     known = _KNOWN_PERIODS[cell] = (period, period.label, period.end)
     return known
 

@@ -133,3 +133,13 @@ def test_many_bad_rows_are_all_reported_up_to_a_limit(sample_plan):
         read(text, sample_plan)
     assert len(caught.value.problems) == 20 and caught.value.omitted == 10
     assert "10 more" in str(caught.value)
+
+
+def test_remembered_periods_are_bounded(sample_plan, monkeypatch):
+    from tcmcheck import actuals
+
+    monkeypatch.setattr(actuals, "MAX_KNOWN_PERIODS", 3)
+    monkeypatch.setattr(actuals, "_KNOWN_PERIODS", {})
+    text = "indicator,period,value\n" + "".join(f"physician-share,2024-01-{day:02d},20\n" for day in range(1, 11))
+    assert len(reports(read(text, sample_plan))) == 10
+    assert len(actuals._KNOWN_PERIODS) <= 3

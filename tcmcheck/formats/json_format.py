@@ -108,19 +108,16 @@ def _outcome(outcome: Outcome) -> str:
 
 
 def _records(items: tuple[IndicatorResult, ...]) -> str:
-    strings = _STRINGS
     records = []
     for item in items:
-        ident = item.indicator.id
-        ident = strings.get(ident) or _string(ident)
+        ident = _string(item.indicator.id)
         status = item.status._value_
         report = item.actual
         if report is None:
             records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null}}')
             continue
         _, period, value, line = report
-        label = period.label
-        label = strings.get(label) or _string(label)
+        label = _string(period.label)
         actual = value if value.__class__ is float else _scalar(value)
         records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line}}}')
     return ",".join(records)
