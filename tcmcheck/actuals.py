@@ -17,6 +17,7 @@ from typing import NamedTuple
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Plan, derived
 from tcmcheck.periods import Period, parse_period
+from tcmcheck.result import Report
 
 MAX_PROBLEMS = 20
 
@@ -35,15 +36,6 @@ NO = {"no", "n", "false", "0", "not done", "否", "未完成", "未建成", "未
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-class Report(NamedTuple):
-    """One reported value: immutable, and cheap to build for the thousands a big file holds."""
-
-    indicator_id: str
-    period: Period
-    value: float | str | bool
-    line: int
 
 
 Entry = tuple[str, date, int, Period, object]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -12,46 +11,8 @@ from tcmcheck.actuals import parse_table, read_bytes, read_reports
 from tcmcheck.engine import evaluate
 from tcmcheck.errors import ActualsError, Problem, TcmcheckError
 from tcmcheck.model import Plan
-from tcmcheck.result import SEVERITY, STATUSES, Result, Status
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One (file, plan) pair: its result, or the error that kept it from being checked."""
-
-    source: str
-    plan_id: str | None
-    result: Result | None = None
-    error: TcmcheckError | None = None
-
-    @property
-    def worst(self) -> Status | None:
-        if self.result is None:
-            return None
-        counts = self.result.summary
-        return next((status for status in reversed(SEVERITY) if counts[status]), None)
-
-
-@dataclass(frozen=True)
-class Summary:
-    as_of: date
-    outcomes: tuple[Outcome, ...]
-
-    @property
-    def totals(self) -> dict[Status, int]:
-        counts = {status: 0 for status in STATUSES}
-        for outcome in self.outcomes:
-            if outcome.result is not None:
-                for status, count in outcome.result.summary.items():
-                    counts[status] += count
-        return counts
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.error is not None)
-
-    def has_any(self, statuses: frozenset[Status]) -> bool:
-        return any(o.result is not None and o.result.has_any(statuses) for o in self.outcomes)
+from tcmcheck import workers
+from tcmcheck.result import Outcome, Summary
 
 
 def find_csvs(paths: Iterable[str]) -> list[str]:
@@ -89,8 +50,6 @@ def summarise(paths: Iterable[str], as_of: date, resolve: Callable[[str], Plan],
               on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
     """Check every file; in `jobs` processes (default: one per CPU when there are many files). Each
     outcome goes to `on_outcome` as soon as it is known, in no particular order."""
-    from tcmcheck import workers
-
     files = find_csvs(paths)
     plan_ids = list(plan_ids)
 

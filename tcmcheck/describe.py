@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tcmcheck.actuals import Report
 from tcmcheck.model import Indicator, Milestone
-from tcmcheck.result import IndicatorResult, Message
+from tcmcheck.result import IndicatorResult, Message, Report
 
 OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 _SUFFIX = {

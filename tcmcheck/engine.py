@@ -9,10 +9,10 @@ import math
 import operator
 from datetime import date
 
-from tcmcheck.actuals import Actuals, Entry, Report
+from tcmcheck.actuals import Actuals, Entry
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Plan, derived
-from tcmcheck.result import IndicatorResult, Message, Result, Status
+from tcmcheck.result import IndicatorResult, Message, Report, Result, Status
 
 _EPSILON = 1e-9
 _OPS = {

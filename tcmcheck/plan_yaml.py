@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Any, Iterator
 
 import yaml
 
 from tcmcheck.errors import PlanError, Problem
 from tcmcheck.periods import Period, parse_period
-from tcmcheck.spec import plan_schema
 
 MAX_PLAN_NODES = 200_000
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -22,6 +23,10 @@ _PlanLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def plan_schema() -> dict[str, Any]:
+    return json.loads(resources.files("tcmcheck.schema").joinpath("plan.schema.json").read_text("utf-8"))
 
 
 def load_trusted(data: bytes) -> dict:

@@ -6,10 +6,11 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from typing import NamedTuple
 
-from tcmcheck.actuals import Report
-from tcmcheck.errors import ActualsError, Problem
+from tcmcheck.errors import ActualsError, Problem, TcmcheckError
 from tcmcheck.model import Indicator, Plan
+from tcmcheck.periods import Period
 
 
 class Status(str, Enum):
@@ -18,8 +19,6 @@ class Status(str, Enum):
     LAG = "lag"
     FAIL = "fail"
     NO_DATA = "no-data"
-
-    __hash__ = str.__hash__  # Enum's own hash runs in Python; a status is hashed for every indicator counted
 
     @property
     def zh(self) -> str:
@@ -38,6 +37,15 @@ _ZH = {
 }
 STATUSES = (Status.PASS, Status.ON_TRACK, Status.LAG, Status.FAIL, Status.NO_DATA)
 SEVERITY = (Status.PASS, Status.ON_TRACK, Status.NO_DATA, Status.LAG, Status.FAIL)
+
+
+class Report(NamedTuple):
+    """One reported value: immutable, and cheap to build for the thousands a big file holds."""
+
+    indicator_id: str
+    period: Period
+    value: float | str | bool
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +92,42 @@ class Result:
     def has_any(self, statuses: frozenset[Status]) -> bool:
         counts = self.summary
         return any(counts[status] for status in statuses)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One (file, plan) pair: its result, or the error that kept it from being checked."""
+
+    source: str
+    plan_id: str | None
+    result: Result | None = None
+    error: TcmcheckError | None = None
+
+    @property
+    def worst(self) -> Status | None:
+        if self.result is None:
+            return None
+        counts = self.result.summary
+        return next((status for status in reversed(SEVERITY) if counts[status]), None)
+
+
+@dataclass(frozen=True)
+class Summary:
+    as_of: date
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def totals(self) -> dict[Status, int]:
+        counts = {status: 0 for status in STATUSES}
+        for outcome in self.outcomes:
+            if outcome.result is not None:
+                for status, count in outcome.result.summary.items():
+                    counts[status] += count
+        return counts
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.error is not None)
+
+    def has_any(self, statuses: frozenset[Status]) -> bool:
+        return any(o.result is not None and o.result.has_any(statuses) for o in self.outcomes)

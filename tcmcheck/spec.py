@@ -25,10 +25,6 @@ def builtin_ids() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in builtin_dir().iterdir() if p.name.endswith(".yaml"))
 
 
-def plan_schema() -> dict[str, Any]:
-    return json.loads(resources.files("tcmcheck.schema").joinpath("plan.schema.json").read_text("utf-8"))
-
-
 def builtin_plans() -> list[Plan]:
     return [load_builtin(plan_id) for plan_id in builtin_ids()]
 

@@ -12,10 +12,8 @@ import signal
 import sys
 from collections.abc import Callable
 
-from tcmcheck.actuals import Report
-from tcmcheck.batch import Outcome
 from tcmcheck.model import Plan
-from tcmcheck.result import STATUSES, IndicatorResult, Message, Result
+from tcmcheck.result import STATUSES, IndicatorResult, Message, Outcome, Report, Result
 
 MIN_FILES_PER_PROCESS = 50
 MAX_CHUNKS = 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tcmcheck.actuals import Report
+from tcmcheck.result import Report
 from tcmcheck.model import Baseline, Indicator, Milestone, Scale
 from tcmcheck.periods import parse_period
 

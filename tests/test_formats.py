@@ -16,7 +16,7 @@ from tcmcheck.engine import evaluate
 from tcmcheck.formats import FORMATS, RenderOptions, render
 from tcmcheck.formats.csv_format import neutralise
 from tcmcheck.result import Result, Status
-from tcmcheck.spec import plan_schema
+from tcmcheck.plan_yaml import plan_schema
 
 RESULT_SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "result.schema.json"
 

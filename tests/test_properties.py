@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import indicator, milestone
-from tcmcheck.actuals import Report, parse_number, parse_value, parse_yes_no, read_actuals
+from tcmcheck.result import Report
+from tcmcheck.actuals import parse_number, parse_value, parse_yes_no, read_actuals
 from tcmcheck.engine import evaluate_indicator
 from tcmcheck.errors import InvalidValue, TcmcheckError
 from tcmcheck.periods import parse_period

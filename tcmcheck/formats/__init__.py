@@ -6,8 +6,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tcmcheck.batch import Outcome, Summary
-from tcmcheck.result import Result, Status
+from tcmcheck.result import Outcome, Result, Status, Summary
 
 FORMATS = ("table", "plain", "markdown", "json", "csv", "junit", "github")
 

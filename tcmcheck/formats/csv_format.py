@@ -7,8 +7,7 @@ import io
 
 from tcmcheck import describe
 from tcmcheck.formats import RenderOptions
-from tcmcheck.batch import Summary
-from tcmcheck.result import STATUSES, Result
+from tcmcheck.result import STATUSES, Result, Summary
 
 COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line")
 SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from tcmcheck import describe
-from tcmcheck.batch import Summary
 from tcmcheck.formats import RenderOptions, shared
-from tcmcheck.result import Result, Status
+from tcmcheck.result import Result, Status, Summary
 
 
 def _data(text: str) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from tcmcheck import __version__, describe
-from tcmcheck.batch import Outcome, Summary
 from tcmcheck.errors import Problem
 from tcmcheck.formats import RenderOptions
-from tcmcheck.result import STATUSES, IndicatorResult, Result
+from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Summary
 
 
 def _warning(warning: Problem) -> dict:

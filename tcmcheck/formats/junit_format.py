@@ -5,9 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from tcmcheck import describe
-from tcmcheck.batch import Outcome, Summary
 from tcmcheck.formats import RenderOptions
-from tcmcheck.result import Result, Status
+from tcmcheck.result import Outcome, Result, Status, Summary
 
 
 def render(result: Result, options: RenderOptions) -> str:

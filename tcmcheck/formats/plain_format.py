@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from tcmcheck.batch import Summary
 from tcmcheck.formats import RenderOptions, shared
-from tcmcheck.result import Result
+from tcmcheck.result import Result, Summary
 
 
 def render(result: Result, options: RenderOptions) -> str:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tcmcheck import describe
-from tcmcheck.batch import Outcome, Summary
-from tcmcheck.result import STATUSES, IndicatorResult, Result
+from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Summary
 
 HEADERS = {
     "en": ("id", "indicator", "target", "actual", "period", "progress", "status", "detail"),

@@ -8,9 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tcmcheck.batch import Summary
 from tcmcheck.formats import RenderOptions, shared
-from tcmcheck.result import STATUSES, Result, Status
+from tcmcheck.result import STATUSES, Result, Status, Summary
 
 STYLES = {
     Status.PASS: "green",

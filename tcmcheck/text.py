@@ -1,0 +1,23 @@
+"""Text that came from a file, made harmless before it reaches a terminal, a log or a report."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """C0 and C1 control characters and DEL written as `\\x1b`; a line break included."""
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+
+
+def xml_safe(text: str) -> str:
+    """Only characters XML 1.0 allows; others written as `\\x01` or `\\ufffe`."""
+    return _NOT_XML.sub(_escape, text) if _NOT_XML.search(text) else text
