@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tcmcheck.text import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,19 +18,20 @@ class Problem:
 
     @property
     def location(self) -> str:
-        parts = [self.file] if self.file else []
+        parts = [visible(self.file)] if self.file else []
         if self.file and self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         text = ":".join(parts)
         if self.field:
-            text = f"{text}: {self.field}" if text else self.field
+            text = f"{text}: {visible(self.field)}" if text else visible(self.field)
         return text
 
     def __str__(self) -> str:
         location = self.location
-        return f"{location}: {self.code}: {self.message}" if location else f"{self.code}: {self.message}"
+        message = visible(self.message)
+        return f"{location}: {self.code}: {message}" if location else f"{self.code}: {message}"
 
 
 class TcmcheckError(Exception):
