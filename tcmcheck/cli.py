@@ -12,7 +12,7 @@ import click
 
 from tcmcheck import __version__
 from tcmcheck.errors import PlanError, TcmcheckError
-from tcmcheck.formats import FORMATS, RenderOptions
+from tcmcheck.formats import FORMATS
 from tcmcheck.periods import parse_date, parse_period
 from tcmcheck.result import STATUSES, Status
 
@@ -67,13 +67,17 @@ def _color(output: str | None) -> bool:
     return (output is None or output == "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _options(lang: str, output: str | None, fail_on: frozenset[Status]) -> RenderOptions:
-    color = _color(output)
-    if color:
+def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Status]):
+    """The writer of this run's report."""
+    from tcmcheck.formats import formatter
+    from tcmcheck.formats.interface import RenderOptions
+
+    if _color(output):
         import shutil
 
-        return RenderOptions(lang=lang, color=True, width=shutil.get_terminal_size((160, 24)).columns, fail_on=fail_on)
-    return RenderOptions(lang=lang, color=False, width=160, fail_on=fail_on)
+        width = shutil.get_terminal_size((160, 24)).columns
+        return formatter(fmt, RenderOptions(lang=lang, color=True, width=width, fail_on=fail_on))
+    return formatter(fmt, RenderOptions(lang=lang, color=False, width=160, fail_on=fail_on))
 
 
 as_of_option = click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
@@ -203,7 +207,6 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
     """Compare ACTUALS.csv (or - for standard input) with PLAN's targets."""
     from tcmcheck.actuals import read_actuals, read_bytes
     from tcmcheck.engine import evaluate
-    from tcmcheck.formats import render
     from tcmcheck.spec import resolve_plan
 
     spec = resolve_plan(plan)
@@ -212,7 +215,7 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
     result = evaluate(spec, reports, as_of)
     if strict:
         result.raise_warnings()
-    _emit(render(fmt, result, _options(lang, output, fail_on)), output, inputs=(actuals, plan))
+    _emit(_formatter(fmt, lang, output, fail_on).status(result), output, inputs=(actuals, plan))
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)
 
 
@@ -231,7 +234,6 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
     with the plan id (jiangmen-2024Q4.csv), else by --plan. Directories are searched for *.csv.
     """
     from tcmcheck.batch import summarise
-    from tcmcheck.formats import outcome_preparer, render_summary
     from tcmcheck.spec import builtin_ids, resolve_plan
 
     default_plan = resolve_plan(plan_reference) if plan_reference else None
@@ -242,10 +244,11 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
             known[reference] = resolve_plan(reference)
         return known[reference]
 
+    report = _formatter(fmt, lang, output, fail_on)
     with _progress() as on_file:
         result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file, jobs,
-                           outcome_preparer(fmt))
-    _emit(render_summary(fmt, result, _options(lang, output, fail_on)), output, inputs=paths)
+                           report.file_checked)
+    _emit(report.summary(result), output, inputs=paths)
     if result.error_count:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)

@@ -13,10 +13,15 @@ import pytest
 from conftest import DATA
 from tcmcheck.actuals import read_actuals
 from tcmcheck.engine import evaluate
-from tcmcheck.formats import FORMATS, RenderOptions, render
+from tcmcheck.formats import FORMATS, formatter
+from tcmcheck.formats.interface import RenderOptions
 from tcmcheck.formats.csv_format import neutralise
 from tcmcheck.result import Result, Status
 from tcmcheck.plan_yaml import plan_schema
+
+def render(name, result, options):
+    return formatter(name, options).status(result)
+
 
 RESULT_SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "result.schema.json"
 

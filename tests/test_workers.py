@@ -16,7 +16,8 @@ from tcmcheck import workers
 from tcmcheck.batch import summarise
 from tcmcheck.cli import main
 from tcmcheck.errors import ActualsError, Problem
-from tcmcheck.formats import RenderOptions, render_summary
+from tcmcheck.formats import formatter
+from tcmcheck.formats.interface import RenderOptions
 from tcmcheck.spec import builtin_ids, resolve_plan
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -54,7 +55,7 @@ def same(one, many):
         assert parallel.result == single.result
         assert (type(parallel.error), str(parallel.error)) == (type(single.error), str(single.error))
     for fmt in ("json", "csv", "junit", "github", "plain"):
-        assert render_summary(fmt, many, RenderOptions()) == render_summary(fmt, one, RenderOptions())
+        assert formatter(fmt, RenderOptions()).summary(many) == formatter(fmt, RenderOptions()).summary(one)
 
 
 @pytest.mark.parametrize("jobs", [2, 3, 7])
@@ -215,14 +216,12 @@ def test_every_outcome_is_handed_on_once_as_soon_as_it_is_known(province, jobs):
 
 
 def test_json_summary_entries_written_ahead_are_the_entries_written_at_the_end(province):
-    from tcmcheck.formats import json_format, outcome_preparer
-
     summary = check(province, 1)
-    plain = render_summary("json", summary, RenderOptions())
-    prepare = outcome_preparer("json")
+    plain = formatter("json", RenderOptions()).summary(summary)
+    ahead = formatter("json", RenderOptions())
     for outcome in summary.outcomes[::2]:
-        prepare(outcome)
-    prepare(check(province, 1).outcomes[0])  # from a run that is never rendered
-    assert render_summary("json", summary, RenderOptions()) == plain
-    assert not json_format._PREPARED
-    assert outcome_preparer("table") is None
+        ahead.file_checked(outcome)
+    ahead.file_checked(check(province, 1).outcomes[0])  # from a run that is never rendered
+    assert ahead.summary(summary) == plain
+    other = formatter("json", RenderOptions())
+    assert other.summary(summary) == plain  # nothing carried over from the run before

@@ -1,4 +1,4 @@
-"""CSV, one row per indicator, safe to open in a spreadsheet."""
+"""CSV, one row per indicator (or per file, for a summary), safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import csv
 import io
 
 from tcmcheck import describe
-from tcmcheck.formats import RenderOptions
+from tcmcheck.formats.interface import Formatter
 from tcmcheck.result import STATUSES, Result, Summary
+from tcmcheck.text import visible
 
 COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line")
 SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message")
@@ -15,7 +16,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (OWASP CSV injection); numbers stay as they are."""
+    """Keep a spreadsheet from running a cell as a formula (OWASP CSV injection): a cell, or any line
+    of it, that starts like a formula gets a leading `'`; numbers stay as they are."""
+    if "\n" in cell or "\r" in cell:
+        return "\n".join(neutralise(line) for line in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     if cell.startswith(_FORMULA_START):
         try:
             float(cell)
@@ -24,47 +28,69 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def render(result: Result, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    _write_rows(writer, result, options)
-    return buffer.getvalue()
+def _cell(value) -> str:
+    return neutralise(visible(str(value)))
 
 
-def render_summary(summary: Summary, options: RenderOptions) -> str:
-    """One row per (file, plan): the status counts, the worst status, or the error."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SUMMARY_COLUMNS)
-    for outcome in summary.outcomes:
-        if outcome.error is not None:
-            first = outcome.error.problems[0]
-            cells = (outcome.source, outcome.plan_id or "", *("" for _ in STATUSES), "error",
-                     first.code, first.line or "", first.message)
-        else:
-            counts = outcome.result.summary
-            cells = (outcome.source, outcome.plan_id, *(counts[s] for s in STATUSES),
-                     outcome.worst.value if outcome.worst else "", "", "", "")
-        writer.writerow([neutralise(str(cell)) for cell in cells])
-    return buffer.getvalue()
+def _writer(buffer: io.StringIO):
+    # QUOTE_MINIMAL quotes a cell holding a character of the line terminator; with "\r\n" that is any
+    # cell holding CR or LF, so no cell can start a new row.
+    return csv.writer(buffer, lineterminator="\r\n")
 
 
-def _write_rows(writer, result: Result, options: RenderOptions) -> None:
-    for item in result.indicators:
-        report = item.actual
-        actual = "" if report is None else (
-            ("yes" if report.value else "no") if isinstance(report.value, bool)
-            else report.value if isinstance(report.value, str) else describe.number(report.value).replace(",", ""))
-        writer.writerow([neutralise(str(cell)) for cell in (
-            result.plan.id,
-            item.indicator.id,
-            item.indicator.name(options.lang),
-            item.status.value,
-            describe.target_text(item.indicator, options.lang),
-            actual,
-            report.period.label if report else "",
-            "" if item.progress is None else f"{item.progress:.4f}",
-            describe.detail_text(item, options.lang),
-            report.line if report else "",
-        )])
+class CsvFormatter(Formatter):
+    """Indicator rows, then one row per warning with status `warning`, the code as id and the message
+    as detail. Line ends are CRLF (RFC 4180)."""
+
+    def status(self, result: Result) -> str:
+        buffer = io.StringIO()
+        writer = _writer(buffer)
+        writer.writerow(COLUMNS)
+        lang = self.options.lang
+        for item in result.indicators:
+            report = item.actual
+            actual = "" if report is None else (
+                ("yes" if report.value else "no") if isinstance(report.value, bool)
+                else report.value if isinstance(report.value, str) else describe.number(report.value).replace(",", ""))
+            writer.writerow([_cell(cell) for cell in (
+                result.plan.id,
+                item.indicator.id,
+                item.indicator.name(lang),
+                item.status.value,
+                describe.target_text(item.indicator, lang),
+                actual,
+                report.period.label if report else "",
+                "" if item.progress is None else f"{item.progress:.4f}",
+                describe.detail_text(item, lang),
+                report.line if report else "",
+            )])
+        for warning in result.warnings:
+            writer.writerow([_cell(cell) for cell in (
+                result.plan.id, warning.code, "", "warning", "", "", "", "", warning.message,
+                warning.line or "")])
+        return buffer.getvalue()
+
+    def summary(self, summary: Summary) -> str:
+        """One row per (file, plan): the status counts and the worst status, or the error; then one row
+        per warning, with `warning` as the worst status."""
+        buffer = io.StringIO()
+        writer = _writer(buffer)
+        writer.writerow(SUMMARY_COLUMNS)
+        blank = tuple("" for _ in STATUSES)
+        warnings = []
+        for outcome in summary.outcomes:
+            if outcome.error is not None:
+                first = outcome.error.problems[0]
+                cells = (outcome.source, outcome.plan_id or "", *blank, "error", first.code, first.line or "",
+                         first.message)
+            else:
+                counts = outcome.result.summary
+                cells = (outcome.source, outcome.plan_id, *(counts[s] for s in STATUSES),
+                         outcome.worst.value if outcome.worst else "", "", "", "")
+                warnings.extend((outcome, w) for w in outcome.result.warnings)
+            writer.writerow([_cell(cell) for cell in cells])
+        for outcome, warning in warnings:
+            writer.writerow([_cell(cell) for cell in (
+                warning.file or outcome.source, outcome.plan_id, *blank, "warning", warning.code,
+                warning.line or "", warning.message)])
+        return buffer.getvalue()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tcmcheck import __version__, describe
 from tcmcheck.errors import Problem
-from tcmcheck.formats import RenderOptions
+from tcmcheck.formats.interface import Formatter
 from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Summary
 
 
@@ -70,59 +71,20 @@ def to_dict(result: Result, lang: str) -> dict:
     }
 
 
-def render(result: Result, options: RenderOptions) -> str:
-    return json.dumps(to_dict(result, options.lang), ensure_ascii=False, indent=2) + "\n"
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
 
-def prepare_outcome(outcome: Outcome) -> None:
-    """Write one file's entry of a summary ahead of render_summary, while other files are being checked."""
-    _PREPARED[id(outcome)] = (outcome, _outcome(outcome))
+def _escaped(text: str) -> str:
+    """JSON text with DEL and C1 controls escaped too (json.dumps escapes only C0), so that none reaches a
+    terminal raw. Such characters can only stand inside strings, where the escape keeps their value."""
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _RAW_CONTROL.search(text) else text
 
 
-_PREPARED: dict[int, tuple[Outcome, str]] = {}
+def _compact(value) -> str:
+    return _escaped(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
-def _prepared(outcome: Outcome) -> str:
-    known = _PREPARED.pop(id(outcome), None)
-    return known[1] if known is not None and known[0] is outcome else _outcome(outcome)
-
-
-def _outcome(outcome: Outcome) -> str:
-    """One file's entry in the summary, compact. Its indicator records, thousands in a big summary,
-    are written directly: the same text json.dumps gives, in a fraction of the time."""
-    plan = "null" if outcome.plan_id is None else _string(outcome.plan_id)
-    head = f'{{"file":{_compact(outcome.source)},"plan":{plan}'
-    if outcome.error is not None:
-        error = {"problems": [
-            {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column, "field": p.field}
-            for p in outcome.error.problems], "omitted": outcome.error.omitted}
-        return f'{head},"worst":null,"summary":null,"indicators":[],"warnings":[],"error":{_compact(error)}}}'
-    result = outcome.result
-    counts = result.summary
-    worst = outcome.worst
-    summary = ",".join(f'"{status._value_}":{counts[status]}' for status in STATUSES)
-    warnings = _compact([_warning(w) for w in result.warnings]) if result.warnings else "[]"
-    return (f'{head},"worst":{"null" if worst is None else _string(worst._value_)},"summary":{{{summary}}},'
-            f'"indicators":[{_records(result.indicators)}],"warnings":{warnings},"error":null}}')
-
-
-def _records(items: tuple[IndicatorResult, ...]) -> str:
-    records = []
-    for item in items:
-        ident = _string(item.indicator.id)
-        status = item.status._value_
-        report = item.actual
-        if report is None:
-            records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null}}')
-            continue
-        _, period, value, line = report
-        label = _string(period.label)
-        actual = value if value.__class__ is float else _scalar(value)
-        records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line}}}')
-    return ",".join(records)
-
-
-def _scalar(value) -> str:
+def _scalar(value, string) -> str:
     """What json.dumps writes for a reported value other than a float."""
     if value is True:
         return "true"
@@ -130,33 +92,76 @@ def _scalar(value) -> str:
         return "false"
     if value.__class__ is int:
         return int.__repr__(value)
-    return _string(value)
+    return string(value)
 
 
-_STRINGS: dict[str, str] = {}
-"""Indicator ids, period labels and grades as JSON strings."""
+class JsonFormatter(Formatter):
+    """A summary's file entries are written as each file is checked (`file_checked`), while other files
+    are still being checked, and joined once at the end."""
 
+    def __init__(self, options):
+        super().__init__(options)
+        self._entries: dict[int, tuple[Outcome, str]] = {}
+        self._strings: dict[str, str] = {}
 
-def _string(text: str) -> str:
-    known = _STRINGS.get(text)
-    if known is None:
-        known = _STRINGS[text] = json.dumps(text, ensure_ascii=False)
-    return known
+    def status(self, result: Result) -> str:
+        return _escaped(json.dumps(to_dict(result, self.options.lang), ensure_ascii=False, indent=2)) + "\n"
 
+    def file_checked(self, outcome: Outcome) -> None:
+        self._entries[id(outcome)] = (outcome, self._outcome(outcome))
 
-def _compact(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    def summary(self, summary: Summary) -> str:
+        totals = summary.totals
+        head = _compact({"tool": {"name": "tcmcheck", "version": __version__}, "as_of": summary.as_of.isoformat()})
+        total = _compact({status.value: totals[status] for status in STATUSES})
+        parts = [f'{head[:-1]},"files":[']
+        entries = self._entries
+        for index, outcome in enumerate(summary.outcomes):
+            if index:
+                parts.append(",")
+            known = entries.pop(id(outcome), None)
+            parts.append(known[1] if known is not None and known[0] is outcome else self._outcome(outcome))
+        parts.append(f'],"total":{total},"errors":{summary.error_count}}}\n')
+        return "".join(parts)
 
+    def _string(self, text: str) -> str:
+        """Indicator ids, period labels and grades as JSON strings, each worked out once a run."""
+        known = self._strings.get(text)
+        if known is None:
+            known = self._strings[text] = _escaped(json.dumps(text, ensure_ascii=False))
+        return known
 
-def render_summary(summary: Summary, options: RenderOptions) -> str:
-    totals = summary.totals
-    head = _compact({"tool": {"name": "tcmcheck", "version": __version__}, "as_of": summary.as_of.isoformat()})
-    total = _compact({status.value: totals[status] for status in STATUSES})
-    parts = [f'{head[:-1]},"files":[']
-    for index, outcome in enumerate(summary.outcomes):
-        if index:
-            parts.append(",")
-        parts.append(_prepared(outcome))
-    _PREPARED.clear()
-    parts.append(f'],"total":{total},"errors":{summary.error_count}}}\n')
-    return "".join(parts)
+    def _outcome(self, outcome: Outcome) -> str:
+        """One file's entry in the summary, compact. Its indicator records are written directly: the
+        same text json.dumps gives (a test checks it)."""
+        plan = "null" if outcome.plan_id is None else self._string(outcome.plan_id)
+        head = f'{{"file":{_compact(outcome.source)},"plan":{plan}'
+        if outcome.error is not None:
+            error = {"problems": [
+                {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column,
+                 "field": p.field}
+                for p in outcome.error.problems], "omitted": outcome.error.omitted}
+            return f'{head},"worst":null,"summary":null,"indicators":[],"warnings":[],"error":{_compact(error)}}}'
+        result = outcome.result
+        counts = result.summary
+        worst = outcome.worst
+        summary = ",".join(f'"{status._value_}":{counts[status]}' for status in STATUSES)
+        warnings = _compact([_warning(w) for w in result.warnings]) if result.warnings else "[]"
+        return (f'{head},"worst":{"null" if worst is None else self._string(worst._value_)},"summary":{{{summary}}},'
+                f'"indicators":[{self._records(result.indicators)}],"warnings":{warnings},"error":null}}')
+
+    def _records(self, items: tuple[IndicatorResult, ...]) -> str:
+        string = self._string
+        records = []
+        for item in items:
+            ident = string(item.indicator.id)
+            status = item.status._value_
+            report = item.actual
+            if report is None:
+                records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null}}')
+                continue
+            _, period, value, line = report
+            label = string(period.label)
+            actual = value if value.__class__ is float else _scalar(value, string)
+            records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line}}}')
+        return ",".join(records)
