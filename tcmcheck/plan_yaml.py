@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import sys
 from importlib import resources
 from typing import Any, Iterator
 
@@ -12,6 +14,7 @@ from tcmcheck.errors import PlanError, Problem
 from tcmcheck.periods import Period, parse_period
 
 MAX_PLAN_NODES = 200_000
+MAX_PLAN_DEPTH = 50
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -23,6 +26,23 @@ _PlanLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _construct_int(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int | float:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        if node.value.replace("_", "").lstrip("+-").isdigit():
+            return math.inf  # more digits than int() converts: far beyond any float, and refused as such
+        raise yaml.constructor.ConstructorError(None, None, f"{_brief(node.value)!r} is not a number",
+                                                node.start_mark) from None
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _brief(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def plan_schema() -> dict[str, Any]:
@@ -37,10 +57,18 @@ def load_trusted(data: bytes) -> dict:
 def parse_spec(data: bytes, name: str) -> dict:
     """Parse and validate plan YAML into its spec; every problem found is reported together."""
     try:
+        return _parse_spec(data, name)
+    except RecursionError:  # the depth check should make this unreachable
+        raise PlanError(Problem("plan-too-deep", "nested too deeply to be read", name)) from None
+
+
+def _parse_spec(data: bytes, name: str) -> dict:
+    try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise PlanError(Problem("plan-encoding", f"not UTF-8 (byte {exc.start}); save the plan as UTF-8", name, line)) from None
+    _check_depth(text, name)
     root = _compose(text, name)
     _check_size(root, name)
     problems = list(_duplicate_keys(root, name))
@@ -53,12 +81,56 @@ def parse_spec(data: bytes, name: str) -> dict:
         raise PlanError(_yaml_problem(exc, name)) from None
     finally:
         document.dispose()
-    problems = list(schema_problems(spec, root, name))
+    bad_numbers = list(_non_finite_problems(spec, root, name))
+    fields = {problem.field for problem in bad_numbers}
+    problems = [problem for problem in schema_problems(spec, root, name) if problem.field not in fields]
+    problems += bad_numbers
     if not problems:
         problems = list(_semantic_problems(spec, root, name))
     if problems:
         raise PlanError(*problems)
     return spec
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse collections nested more than MAX_PLAN_DEPTH deep, aliases included, before anything
+    recursive (composer, constructor, schema) sees the document. Reads the event stream, which the
+    parser makes without recursion."""
+    heights: dict[str, int] = {}  # anchor: levels of collections in the node it names
+    open_collections: list[list] = []  # [anchor, height of its tallest child so far]
+    loader = _PlanLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                open_collections.append([event.anchor, 0])
+                if len(open_collections) > MAX_PLAN_DEPTH:
+                    raise PlanError(_too_deep("collections are nested", event, name))
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                anchor, tallest = open_collections.pop()
+                height = tallest + 1
+                if anchor is not None:
+                    heights[anchor] = height
+            elif isinstance(event, yaml.AliasEvent):
+                height = heights.get(event.anchor, 0)
+                if len(open_collections) + height > MAX_PLAN_DEPTH:
+                    raise PlanError(_too_deep(f"alias *{event.anchor} nests collections", event, name))
+            elif isinstance(event, yaml.ScalarEvent):
+                height = 0
+            else:
+                continue
+            if open_collections:
+                open_collections[-1][1] = max(open_collections[-1][1], height)
+    except yaml.YAMLError as exc:
+        raise PlanError(_yaml_problem(exc, name)) from None
+    finally:
+        loader.dispose()
+
+
+def _too_deep(what: str, event: yaml.Event, name: str) -> Problem:
+    return Problem("plan-too-deep", f"{what} more than {MAX_PLAN_DEPTH} levels deep; a plan needs fewer than 10",
+                   name, event.start_mark.line + 1, event.start_mark.column + 1)
 
 
 def _compose(text: str, name: str) -> yaml.Node:
@@ -133,6 +205,34 @@ def _duplicate_keys(node: yaml.Node, name: str, seen: set[int] | None = None) ->
             yield from _duplicate_keys(item, name, seen)
 
 
+def _non_finite_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Problem]:
+    """NaN, infinities and numbers beyond the range of a float, wherever they are: no target or
+    baseline can be one, and JSON output can't hold them."""
+    seen: set[int] = set()
+    pending: list[tuple[list, Any]] = [([], spec)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, (dict, list)):
+            if id(value) not in seen:  # aliases share (and may contain) containers
+                seen.add(id(value))
+                items = value.items() if isinstance(value, dict) else enumerate(value)
+                pending.extend((path + [key], item) for key, item in reversed(list(items)))
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if isinstance(value, float) and math.isnan(value):
+            reason = "is not a number (NaN)"
+        elif abs(value) > sys.float_info.max:
+            reason = ""
+        else:
+            continue
+        node = node_at(root, path)
+        text = node.value if isinstance(node, yaml.ScalarNode) else repr(value)
+        if not reason:
+            reason = "is infinite" if text.lower().lstrip("+-") == ".inf" else "is too large"
+        yield _problem_at(root, path, "plan-not-finite", f"{_brief(text)} {reason}; numbers in a plan must be finite", name)
+
+
 def node_at(root: yaml.Node, path: tuple | list) -> yaml.Node:
     """The YAML node at a JSON path, or the deepest ancestor that exists."""
     node = root
@@ -168,6 +268,10 @@ def schema_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Problem]:
             allowed = error.schema.get("properties", {})
             for extra in (key for key in error.instance if key not in allowed):
                 yield _problem_at(root, path + [extra], "plan-schema", f"unknown field {extra!r}", name)
+            continue
+        if "propertyNames" in error.schema_path:
+            yield _problem_at(root, path + [error.instance], "plan-schema",
+                              f"key {error.instance!r} is not a string; quote it", name)
             continue
         yield _problem_at(root, path, "plan-schema", _schema_message(error), name)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import stat
 import zlib
 from importlib import resources
 from pathlib import Path
@@ -81,27 +83,53 @@ def compile_specs(directory: Path) -> str:
 
 
 def load_plan(path: str | Path) -> Plan:
+    """A plan from a YAML file, which may be a FIFO but not a device or socket; at most MAX_PLAN_BYTES are read."""
     path = Path(path)
     name = str(path)
     try:
-        if path.is_dir():
-            raise PlanError(Problem("plan-not-file", "is a directory, expected a plan YAML file", name))
-        size = path.stat().st_size
-        if size > MAX_PLAN_BYTES:
-            raise PlanError(Problem("plan-too-large", f"{size} bytes; plans are refused above {MAX_PLAN_BYTES} bytes", name))
-        data = path.read_bytes()
+        _refuse_special(os.stat(path).st_mode, name)
+        with open(path, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            _refuse_special(info.st_mode, name)  # the path may have been replaced since the first look
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_PLAN_BYTES:
+                raise PlanError(Problem("plan-too-large", f"{info.st_size} bytes; plans are refused above {MAX_PLAN_BYTES} bytes", name))
+            data = stream.read(MAX_PLAN_BYTES + 1)  # FIFOs and /proc files report size 0
     except FileNotFoundError:
         raise PlanError(Problem("plan-not-found", "no such file", name)) from None
     except OSError as exc:
         raise PlanError(Problem("plan-unreadable", exc.strerror or str(exc), name)) from None
+    except ValueError as exc:  # a NUL in the name
+        raise PlanError(Problem("plan-unreadable", str(exc), name)) from None
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanError(Problem("plan-too-large", f"more than {MAX_PLAN_BYTES} bytes, the most a plan may have", name))
     return parse_plan(data, name)
 
 
+_SPECIAL_FILES = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _refuse_special(mode: int, name: str) -> None:
+    for test, what in _SPECIAL_FILES:
+        if test(mode):
+            raise PlanError(Problem("plan-not-file", f"is {what}, expected a plan YAML file", name))
+
+
+def _is_path(reference: str) -> bool:
+    """Whether PLAN names a file: a .yaml/.yml name, or anything on disk but a directory."""
+    if Path(reference).suffix.lower() in (".yaml", ".yml"):
+        return True
+    try:
+        return not stat.S_ISDIR(os.stat(reference).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_plan(reference: str) -> Plan:
-    """A plan by built-in id, city name (江门, 江门市, Jiangmen) or path to a YAML file."""
-    path = Path(reference)
-    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        return load_plan(path)
+    """A plan by path to a YAML file, built-in id or city name (江门, 江门市, Jiangmen). A directory
+    is never a plan, so one named like a plan doesn't hide it."""
+    if _is_path(reference):
+        return load_plan(reference)
     wanted = reference.strip().lower()
     ids = builtin_ids()
     if wanted in ids:
@@ -109,7 +137,9 @@ def resolve_plan(reference: str) -> Plan:
     for plan in builtin_plans():
         if plan.is_named(reference):
             return plan
-    raise PlanError(Problem("plan-unknown", f"no plan {reference!r}; built-in plans: {', '.join(ids)}", field="PLAN"))
+    directory = " (a directory is not a plan)" if os.path.isdir(reference) else ""
+    raise PlanError(Problem("plan-unknown", f"no plan {reference!r}{directory}; built-in plans: {', '.join(ids)}",
+                            field="PLAN"))
 
 
 def parse_plan(data: bytes, name: str) -> Plan:
