@@ -50,10 +50,19 @@ def condition_text(indicator: Indicator, milestone: Milestone, lang: str) -> str
         if base.value is not None:
             return f"≥ ×{factor} ({value_text(base.value, indicator, lang)}, {base.period})"
         return f"≥ ×{factor} {'基期' if lang == 'zh' else 'of'} {base.period}"
-    symbol = OP_SYMBOLS[indicator.op]
+    symbol = f"≈{OP_SYMBOLS[indicator.op]}" if milestone.approx and indicator.op == "==" else \
+        "≈" if milestone.approx else OP_SYMBOLS[indicator.op]
+    tolerance = f" (±{number(milestone.tolerance * 100)}%)" if milestone.approx else ""
+    if indicator.kind == "increase":
+        base = indicator.baseline
+        stock = "" if base.value is None else f" ({value_text(base.value, indicator, lang)})"
+        amount = f"+{value_text(milestone.value, indicator, lang)}"
+        if lang == "zh":
+            return f"较{base.period}{stock}新增 {symbol} {amount}{tolerance}"
+        return f"{symbol} {amount} over {base.period}{stock}{tolerance}"
     if indicator.unit == "rank":
-        return f"{'排名' if lang == 'zh' else 'rank'} {symbol} {number(milestone.value)}"
-    return f"{symbol} {value_text(milestone.value, indicator, lang)}"
+        return f"{'排名' if lang == 'zh' else 'rank'} {symbol} {number(milestone.value)}{tolerance}"
+    return f"{symbol} {value_text(milestone.value, indicator, lang)}{tolerance}"
 
 
 def due_text(indicator: Indicator, milestone: Milestone, lang: str) -> str:
@@ -77,18 +86,35 @@ def milestone_text(indicator: Indicator, milestone: Milestone, lang: str) -> str
 def target_text(indicator: Indicator, lang: str) -> str:
     """The final target, then interim ones: '≥ 2000 by 2025-12-31 (≥ 1500 by 2024-12-31)'."""
     if indicator.kind == "annual":
-        values = {(m.value, m.low, m.high) for m in indicator.milestones}
-        years = "、".join(str(m.due.end.year) for m in indicator.milestones) if lang == "zh" else \
-            ", ".join(str(m.due.end.year) for m in indicator.milestones)
+        assessed = indicator.assessed
+        values = {(m.value, m.low, m.high, m.approx) for m in assessed}
+        years = ("、" if lang == "zh" else ", ").join(str(m.due.end.year) for m in assessed)
         if len(values) == 1:
             each = "每年" if lang == "zh" else "each year"
             return f"{condition_text(indicator, indicator.final, lang)} {each} ({years})"
-        return "; ".join(milestone_text(indicator, m, lang) for m in indicator.milestones)
+        return "; ".join(milestone_text(indicator, m, lang) for m in assessed)
     text = milestone_text(indicator, indicator.final, lang)
     interim = indicator.milestones[:-1]
     if interim:
         text += " (" + "; ".join(milestone_text(indicator, m, lang) for m in interim) + ")"
     return text
+
+
+def annual_window_text(indicator: Indicator, lang: str) -> str:
+    """Which years of an annual target are assessed, and why."""
+    years = [m.due.end.year for m in indicator.milestones]
+    assessed = [m.due.end.year for m in indicator.assessed]
+    span = f"{assessed[0]}–{assessed[-1]}" if len(assessed) > 1 else str(assessed[0])
+    if indicator.years_named:
+        return f"{span}（文件列明年份）" if lang == "zh" else f"{span}, the years the document names"
+    if len(assessed) < len(years):
+        skipped = "、".join(str(y) for y in years if y not in assessed)
+        if lang == "zh":
+            return f"{span}（自印发后首个完整年度起；{skipped}年不考核）"
+        return f"{span}, from the first full year after the issue date ({skipped} not assessed)"
+    if indicator.first_year is not None:
+        return f"{span}（自印发后首个完整年度起）" if lang == "zh" else f"{span}, from the first full year after the issue date"
+    return span
 
 
 def actual_text(item: IndicatorResult, lang: str) -> str:
@@ -110,6 +136,14 @@ _TEMPLATES = {
     "no_report": ("no report on or before {as_of}", "{as_of}前无报送数据"),
     "no_baseline": ("no value for the baseline period {period}", "缺少基期{period}数据"),
     "met_at_deadline": ("met at the {due} deadline", "{due}到期已达标"),
+    "met_late": ("met, but first reported {period}, after the {due} deadline (nothing reported by then)",
+                 "逾期完成：{due}到期前无报送，{period}首次报送已达标"),
+    "missed_late": ("missed: nothing reported by the {due} deadline, and the first report ({period}) does not meet it",
+                    "未达标：{due}到期前无报送，{period}首次报送仍未达标"),
+    "within_tolerance": ("{met}, only within the tolerance of the approximate target {target}",
+                         "{met}（仅在约数目标{target}的容差内）"),
+    "zero_baseline": ("{met}; the baseline for {period} is 0, so any value meets a multiple of it",
+                      "{met}（{period}基期值为0，任何数值均满足倍数目标）"),
     "missed_at_deadline": ("missed the {due} deadline", "{due}到期未达标"),
     "met_early": ("met ahead of the {due} deadline", "已提前达标（{due}到期）"),
     "interim_missed": ("interim target {milestone} missed", "阶段目标（{milestone}）未完成"),
@@ -140,7 +174,9 @@ def message_text(message: Message, indicator: Indicator, lang: str) -> str:
     english, chinese = _TEMPLATES[message.key]
     params = {}
     for name, value in message.params:
-        if isinstance(value, Milestone):
+        if isinstance(value, Message):
+            params[name] = message_text(value, indicator, lang)
+        elif isinstance(value, Milestone):
             params[name] = milestone_text(indicator, value, lang)
         elif isinstance(value, float):
             params[name] = value_text(value, indicator, lang)

@@ -10,6 +10,7 @@ from typing import Callable
 from tcmcheck.periods import Period
 
 LOWER_IS_BETTER = ("<=", "<")
+DEFAULT_TOLERANCE = 0.05
 DERIVED_LIMIT = 10_000
 
 
@@ -50,6 +51,9 @@ class Milestone:
     grade: str | None = None
     quote: str | None = None
     note: str | None = None
+    approx: bool = False
+    tolerance: float = DEFAULT_TOLERANCE
+    """For an approximate target: the share of it a value may fall short (for <=, exceed) by."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,12 @@ class Indicator:
     deadline_inferred: bool = False
     tags: tuple[str, ...] = ()
     note: str | None = None
+    report_zh: str | None = None
+    report_en: str | None = None
+    years_named: bool = False
+    first_year: int | None = None
+    """annual: the first year assessed (the first full year after the issue date), unless the
+    document names the years; None when every listed year is assessed."""
 
     @property
     def final(self) -> Milestone:
@@ -86,6 +96,17 @@ class Indicator:
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    @functools.cached_property
+    def assessed(self) -> tuple[Milestone, ...]:
+        """The milestones that are judged: for an annual target, those from `first_year` on."""
+        if self.first_year is None:
+            return self.milestones
+        return tuple(m for m in self.milestones if m.due.end.year >= self.first_year)
+
+    def report(self, lang: str) -> str | None:
+        """Which figure to submit, in one sentence."""
+        return self.report_zh if lang == "zh" else self.report_en
 
     @property
     def lower_is_better(self) -> bool:
@@ -157,3 +178,12 @@ def derived(cache: dict[int, tuple], thing, build: Callable):
             cache.clear()
         known = cache[id(thing)] = (thing, build(thing))
     return known[1]
+
+
+def first_full_year(issued: str | None) -> int | None:
+    """The first calendar year wholly after an issue date (YYYY-MM-DD), where annual targets start
+    unless the document names their years; None when the date is unknown."""
+    if not issued:
+        return None
+    year, month, day = (int(part) for part in issued.split("-"))
+    return year if (month, day) == (1, 1) else year + 1

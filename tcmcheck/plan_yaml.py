@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import yaml
 
 from tcmcheck.errors import PlanError, Problem
+from tcmcheck.model import first_full_year
 from tcmcheck.periods import Period, parse_period
 
 MAX_PLAN_NODES = 200_000
@@ -331,6 +332,11 @@ def _semantic_problems(spec: dict, root: yaml.Node, name: str) -> Iterator[Probl
                 yield at(m_where, f"range low end {milestone['low']} exceeds its high end {milestone['high']}")
             if scale is not None and milestone["grade"] not in scale["levels"]:
                 yield at(m_where + ["grade"], f"grade {milestone['grade']!r} is not on scale {indicator['scale']!r} ({', '.join(scale['levels'])})")
+        opening = first_full_year(spec["document"].get("issued"))
+        if indicator["kind"] == "annual" and not indicator.get("years_named") and opening is not None \
+                and all(str(m["due"])[:4].isdigit() and int(str(m["due"])[:4]) < opening for m in indicator["milestones"]):
+            yield at(where + ["milestones"], f"every year is before {opening}, the first full year after the issue "
+                     "date, so none would be assessed; set years_named: true if the document names these years")
         if "since" in indicator:
             try:
                 parse_period(indicator["since"])
@@ -348,3 +354,6 @@ def _semantic_problems(spec: dict, root: yaml.Node, name: str) -> Iterator[Probl
                     yield at(where + ["baseline", "value"], f"baseline grade {value!r} is not on scale {indicator.get('scale')!r}")
             elif isinstance(value, str):
                 yield at(where + ["baseline", "value"], f"baseline value {value!r} must be a number for kind {indicator['kind']!r}")
+            elif indicator["kind"] == "relative" and value == 0:
+                yield at(where + ["baseline", "value"], "a multiple of a zero baseline is met by any value; "
+                         "state the target as an increase or a threshold")

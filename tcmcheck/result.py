@@ -67,6 +67,8 @@ class IndicatorResult:
     detail: Message
     actual: Report | None = None
     progress: float | None = None
+    late: bool = False
+    """Judged on a report after the deadline, as nothing was reported by then."""
 
 
 @dataclass(frozen=True)

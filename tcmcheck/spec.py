@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tcmcheck.errors import PlanError, Problem
-from tcmcheck.model import Baseline, Indicator, Milestone, Plan, Scale
+from tcmcheck.model import DEFAULT_TOLERANCE, Baseline, Indicator, Milestone, Plan, Scale, first_full_year
 from tcmcheck.periods import parse_period
 
 MAX_PLAN_BYTES = 2 * 1024 * 1024
@@ -155,6 +155,7 @@ def _build(spec: dict, name: str) -> Plan:
         for scale_name, raw in (spec.get("scales") or {}).items()
     }
     indicators = []
+    opening_year = first_full_year(spec["document"].get("issued"))
     for raw in spec["indicators"]:
         baseline = raw.get("baseline")
         indicators.append(Indicator(
@@ -171,6 +172,7 @@ def _build(spec: dict, name: str) -> Plan:
                     value=m.get("value"), low=m.get("low"), high=m.get("high"),
                     factor=m.get("factor"), grade=m.get("grade"),
                     quote=m.get("quote"), note=m.get("note"),
+                    approx=m.get("approx", False), tolerance=m.get("tolerance", DEFAULT_TOLERANCE),
                 )
                 for m in raw["milestones"]
             ),
@@ -185,6 +187,10 @@ def _build(spec: dict, name: str) -> Plan:
             deadline_inferred=raw.get("deadline_inferred", False),
             tags=tuple(raw.get("tags", ())),
             note=raw.get("note"),
+            report_zh=raw["report"]["zh"] if "report" in raw else None,
+            report_en=raw["report"]["en"] if "report" in raw else None,
+            years_named=raw.get("years_named", False),
+            first_year=None if raw["kind"] != "annual" or raw.get("years_named") else opening_year,
         ))
     document = spec["document"]
     return Plan(

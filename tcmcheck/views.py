@@ -12,8 +12,8 @@ from tcmcheck import describe
 from tcmcheck.model import Plan
 
 TEMPLATE_COLUMNS = {
-    "en": ("indicator", "name", "unit", "target", "period", "value", "note"),
-    "zh": ("指标", "指标名称", "单位", "目标", "期间", "数值", "备注"),
+    "en": ("indicator", "name", "unit", "target", "report", "period", "value", "note"),
+    "zh": ("指标", "指标名称", "单位", "目标", "填报说明", "期间", "数值", "备注"),
 }
 
 
@@ -47,9 +47,9 @@ def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
               + (f", issued {plan.issued}" if plan.issued else "")
               + f", {plan.period_label}, {len(plan.indicators)} indicators\n")
     if not verbose:
-        rows = [(i.id, i.name(lang), i.kind, describe.target_text(i, lang), i.nature or "")
+        rows = [(i.id, i.name(lang), i.kind, describe.target_text(i, lang), i.nature or "", i.report(lang) or "—")
                 for i in plan.indicators]
-        table = tabulate(rows, headers=("id", "indicator", "kind", "target", "nature"),
+        table = tabulate(rows, headers=("id", "indicator", "kind", "target", "nature", "report"),
                          tablefmt="simple", disable_numparse=True)
         return f"{header}\n{table}\n"
     blocks = []
@@ -57,7 +57,10 @@ def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
         lines = [f"{number}. {i.id}  {i.name_zh} / {i.name_en}",
                  f"   kind: {i.kind}, unit: {i.unit}" + (f", nature: {i.nature}" if i.nature else "")
                  + (", deadline inferred" if i.deadline_inferred else ""),
-                 f"   target: {describe.target_text(i, lang)}"]
+                 f"   target: {describe.target_text(i, lang)}",
+                 f"   report: {i.report(lang) or '—'}"]
+        if i.kind == "annual":
+            lines.append(f"   years: {describe.annual_window_text(i, lang)}")
         if i.baseline:
             value = "from the data" if i.baseline.value is None else describe.value_text(i.baseline.value, i, lang)
             lines.append(f"   baseline: {value} ({i.baseline.period})")
@@ -82,6 +85,6 @@ def template_csv(plan: Plan, lang: str, period: str | None = None, with_plan: bo
     plan_header = ("规划",) if lang == "zh" else ("plan",)
     writer.writerow((plan_header if with_plan else ()) + TEMPLATE_COLUMNS[lang])
     for i in plan.indicators:
-        cells = (i.id, i.name(lang), i.unit, describe.target_text(i, lang), period or "", "", "")
+        cells = (i.id, i.name(lang), i.unit, describe.target_text(i, lang), i.report(lang) or "", period or "", "", "")
         writer.writerow(((plan.id,) if with_plan else ()) + cells)
     return buffer.getvalue()

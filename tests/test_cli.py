@@ -1,5 +1,7 @@
 """The command line through click's CliRunner: exit codes, stdout and stderr."""
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -168,11 +170,14 @@ def test_template_round_trips(run, tmp_path):
     target = tmp_path / "blank.csv"
     assert run("template", SAMPLE_PLAN, "-o", str(target)).exit_code == 0
     lines = target.read_text("utf-8").splitlines()
-    assert lines[0] == "indicator,name,unit,target,period,value,note"
+    assert lines[0] == "indicator,name,unit,target,report,period,value,note"
     assert len(lines) == 11
-    filled = "\n".join([lines[0]] + [line.replace(",,,", ",2024,25,", 1) if line.startswith("physician-share")
-                                     else line for line in lines[1:]]) + "\n"
-    target.write_text(filled, "utf-8")
+    rows = list(csv.reader(lines))
+    rows[1][5:7] = ["2024", "25"]
+    assert rows[1][0] == "physician-share"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    target.write_text(buffer.getvalue(), "utf-8")
     result = run("status", SAMPLE_PLAN, str(target), "--as-of", "2024-12-31", "--format", "json")
     statuses = {i["id"]: i["status"] for i in json.loads(result.stdout)["indicators"]}
     assert statuses["physician-share"] == "pass"

@@ -10,7 +10,7 @@ from tcmcheck.formats.interface import Formatter
 from tcmcheck.result import STATUSES, Result, Summary
 from tcmcheck.text import visible
 
-COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line")
+COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line", "late")
 SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,11 +63,12 @@ class CsvFormatter(Formatter):
                 "" if item.progress is None else f"{item.progress:.4f}",
                 describe.detail_text(item, lang),
                 report.line if report else "",
+                "true" if item.late else "",
             )])
         for warning in result.warnings:
             writer.writerow([_cell(cell) for cell in (
                 result.plan.id, warning.code, "", "warning", "", "", "", "", warning.message,
-                warning.line or "")])
+                warning.line or "", "")])
         return buffer.getvalue()
 
     def summary(self, summary: Summary) -> str:

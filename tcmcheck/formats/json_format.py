@@ -21,6 +21,9 @@ def _milestone(milestone) -> dict:
         value = getattr(milestone, name)
         if value is not None:
             data[name] = value
+    if milestone.approx:
+        data["approx"] = True
+        data["tolerance"] = milestone.tolerance
     return data
 
 
@@ -43,6 +46,8 @@ def _indicator(item: IndicatorResult, lang: str) -> dict:
         "line": report.line if report else None,
         "progress": item.progress,
         "detail": describe.detail_text(item, lang),
+        "late": item.late,
+        "report": indicator.report(lang),
         "responsible": list(indicator.responsible),
     }
 
@@ -158,10 +163,13 @@ class JsonFormatter(Formatter):
             status = item.status._value_
             report = item.actual
             if report is None:
-                records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null}}')
+                records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null,'
+                               f'"late":false}}')
                 continue
             _, period, value, line = report
             label = string(period.label)
             actual = value if value.__class__ is float else _scalar(value, string)
-            records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line}}}')
+            late = "true" if item.late else "false"
+            records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line},'
+                           f'"late":{late}}}')
         return ",".join(records)

@@ -58,6 +58,8 @@ class JunitFormatter(Formatter):
                 "line": str(report.line) if report else "",
                 "status": item.status.value,
                 "detail": describe.detail_text(item, lang),
+                "late": "yes" if item.late else "no",
+                "report": indicator.report(lang) or "",
             }
             message = _text(f"{item.status.value}: {facts['detail']}")
             text = "".join(f"{key}: {_text(value) or '-'}\n" for key, value in facts.items())
