@@ -1,3 +1,3 @@
-from tcmcheck.cli import run
+from tcmcheck.console import run
 
 run()

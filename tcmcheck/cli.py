@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -63,6 +63,24 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...] = (), overwrite
         write_atomic(output, text, inputs, overwrite)
 
 
+def _given_plan(reference: str, use: str = ""):
+    """PLAN or --plan. A plan file whose id is also a built-in plan's is used instead of that plan,
+    which is said on stderr."""
+    from tcmcheck.spec import builtin_dir, builtin_ids, resolve_plan
+    from tcmcheck.text import visible
+
+    plan = resolve_plan(reference)
+    if plan.source == str(Path(reference)) and plan.id in builtin_ids():
+        try:
+            same = os.path.samefile(reference, str(builtin_dir().joinpath(f"{plan.id}.yaml")))
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            name = visible(reference)
+            click.echo(f"{name}: plan id {plan.id!r} is also a built-in plan; using {name}{use}", err=True)
+    return plan
+
+
 def _color(output: str | None) -> bool:
     return (output is None or output == "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -108,31 +126,6 @@ def main() -> None:
 
     Exit codes: 0 ran and nothing matched --fail-on; 1 ran and something did; 2 the input could not be used.
     """
-
-
-def run() -> None:
-    """The console script. One run is short and its data holds no reference cycles, so Python's cycle
-    collector would only spend time (a third of the run on a big submission): it is off. At the end
-    the process exits once its output is flushed, without the interpreter's teardown, which would
-    free every object one by one (some 30 ms after a summary of 1,000 files)."""
-    gc.disable()
-    ending: SystemExit | None = None
-    try:
-        main()
-    except SystemExit as exc:
-        ending = exc  # it holds the finished command's frames, so their data is not freed before the exit either
-    code = ending.code if ending is not None else 0
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:
-        code = 120
-    os._exit(code)
 
 
 @main.command()
@@ -209,7 +202,7 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
     from tcmcheck.engine import evaluate
     from tcmcheck.spec import resolve_plan
 
-    spec = resolve_plan(plan)
+    spec = _given_plan(plan)
     source = "<stdin>" if actuals == "-" else actuals
     reports = read_actuals(read_bytes(actuals), spec, source, encoding)
     result = evaluate(spec, reports, as_of)
@@ -222,32 +215,38 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option("--plan", "plan_reference", metavar="PLAN",
-              help="The plan for files with no plan column whose name doesn't start with a plan id.")
+              help="The plan for files with no plan column whose name doesn't start with a plan id or city name.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Check files in N processes (default: one per CPU when there are 100 files or more).")
+@click.option("--allow-empty", is_flag=True, help="Exit 0 when the directories hold no *.csv file (else exit 2).")
 @report_options
-def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None, as_of: date, fmt: str,
-            fail_on: frozenset[Status], lang: str, output: str | None, encoding: str | None, strict: bool) -> None:
+def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None, allow_empty: bool, as_of: date,
+            fmt: str, fail_on: frozenset[Status], lang: str, output: str | None, encoding: str | None,
+            strict: bool) -> None:
     """Check many submissions: a row per (file, plan) with its status counts, then a total.
 
     Each CSV names its plan by a plan column (id or city name), else by a file name that starts
-    with the plan id (jiangmen-2024Q4.csv), else by --plan. Directories are searched for *.csv.
+    with the plan id or city name (jiangmen-2024Q4.csv, 江门-2024Q4.csv), else by --plan.
+    Directories are searched for *.csv.
     """
-    from tcmcheck.batch import summarise
-    from tcmcheck.spec import builtin_ids, resolve_plan
+    from tcmcheck.batch import SummaryOptions, summarise
 
-    default_plan = resolve_plan(plan_reference) if plan_reference else None
-    known: dict[str, object] = {}
+    to_file = output is not None and output != "-"
+    if to_file:
+        from tcmcheck.output import refuse_inputs
 
-    def resolve(reference: str):
-        if reference not in known:
-            known[reference] = resolve_plan(reference)
-        return known[reference]
-
+        refuse_inputs(output, paths + ((plan_reference,) if plan_reference else ()))
+    default_plan = _given_plan(plan_reference, " for every file that names it") if plan_reference else None
+    options = SummaryOptions(as_of, default_plan, encoding, strict, jobs, output if to_file else None)
     report = _formatter(fmt, lang, output, fail_on)
     with _progress() as on_file:
-        result = summarise(paths, as_of, resolve, builtin_ids(), default_plan, encoding, strict, on_file, jobs,
+        result = summarise(paths, options, on_file,
                            report.file_checked)
+    if not result.outcomes and not allow_empty:
+        from tcmcheck.errors import UsageError, Problem
+
+        raise UsageError(Problem("no-submissions", f"no *.csv file in {', '.join(map(repr, paths))}; "
+                                 "pass --allow-empty to accept a run with nothing to check", field="FILE_OR_DIR"))
     _emit(report.summary(result), output, inputs=paths)
     if result.error_count:
         sys.exit(EXIT_INPUT)
@@ -265,7 +264,10 @@ def _progress(threshold: int = 5):
     import time
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
+
+    from tcmcheck.text import visible
 
     with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as progress:
         task = None
@@ -279,7 +281,7 @@ def _progress(threshold: int = 5):
                 task = progress.add_task("checking", total=total)
             now = time.monotonic()
             redraw = done == total or now - drawn >= 0.1
-            progress.update(task, completed=done, description=path[-40:], refresh=redraw)
+            progress.update(task, completed=done, description=escape(visible(path[-40:])), refresh=redraw)
             if redraw:
                 drawn = now
 

@@ -1,28 +1,82 @@
-"""Write a report without losing anything: atomic replacement, and never over an input file."""
+"""Write a report without losing anything: atomic replacement, never over an input file, and no
+temporary file left behind when the write fails or is interrupted."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import signal
 from pathlib import Path
 
 from tcmcheck.errors import Problem, UsageError
 
 
-def write_atomic(path: str, text: str, inputs: tuple[str, ...] = (), overwrite: bool = True) -> None:
-    target = Path(path)
+def identity(path: str) -> tuple[int, int] | None:
+    """The device and inode of the file at `path` (links followed), or None when there is none."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def refuse_inputs(path: str, inputs: tuple[str, ...]) -> None:
+    """Refuse to write `path` when it is one of `inputs`: the same file, however it is spelt."""
+    target = identity(path)
+    if target is None:
+        return
     for given in inputs:
-        if given != "-" and Path(given).exists() and target.exists() and target.resolve() == Path(given).resolve():
+        if given != "-" and identity(given) == target:
             raise UsageError(Problem("output-is-input", f"refusing to overwrite the input file {given}", path, field="-o"))
+
+
+def write_atomic(path: str, text: str, inputs: tuple[str, ...] = (), overwrite: bool = True) -> None:
+    """Write `text` as UTF-8 to a temporary file beside `path`, then rename it into place. A new file
+    gets the mode the umask gives; a replaced one keeps its mode."""
+    import tempfile
+
+    refuse_inputs(path, inputs)
+    target = Path(path)
     if not overwrite and target.exists():
         raise UsageError(Problem("output-exists", "already exists; pass --force to replace it", path, field="-o"))
     directory = target.parent if str(target.parent) else Path(".")
+    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        mode = _mode(path)
+        with interrupts_held():
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            os.chmod(stream.fileno() if os.chmod in os.supports_fd else temporary, mode)
             stream.write(text)
-        os.replace(temporary, target)
+        with interrupts_held():
+            os.replace(temporary, target)
+            temporary = None
     except OSError as exc:
-        if "temporary" in locals() and os.path.exists(temporary):
-            os.unlink(temporary)
         raise UsageError(Problem("output-unwritable", exc.strerror or str(exc), path, field="-o")) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _mode(path: str) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except (OSError, ValueError):
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def interrupts_held():
+    """Ctrl-C (SIGINT) waits until the step inside is done: a temporary file is made or renamed, a
+    worker process forked, with what knows of it kept up to date."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 
 from tcmcheck.model import Plan
+from tcmcheck.output import interrupts_held
 from tcmcheck.result import STATUSES, IndicatorResult, Message, Outcome, Report, Result
 
 MIN_FILES_PER_PROCESS = 50
@@ -72,17 +73,21 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
     try:
         for _ in range(processes - 1):
             results, writer = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(results)
-                os.close(writer)
-                break
+            with interrupts_held():  # so that every child forked is in `children` before Ctrl-C is seen
+                try:
+                    pid = os.fork()
+                except OSError:
+                    os.close(results)
+                    os.close(writer)
+                    break
+                if pid == 0:
+                    signal.signal(signal.SIGINT, _end_child)
+                else:
+                    os.close(writer)
+                    children.append(_Child(pid, results))
             if pid == 0:
                 os.close(results)
                 _work_as_child(queue, checked, known, writer)
-            os.close(writer)
-            children.append(_Child(pid, results))
         while (index := _take(queue)) is not None:
             finished(index, checked(index))
             for child in children:
@@ -92,12 +97,19 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
         children.clear()
     finally:
         os.close(queue)
-        for child in children:
-            child.stop()
+        with interrupts_held():
+            for child in children:
+                child.stop()
     for index in range(len(chunks)):
         if index not in done:
             finished(index, checked(index))
     return [outcome for index in range(len(chunks)) for outcome in done[index]]
+
+
+def _end_child(signum, frame) -> None:
+    """Ctrl-C reaches every process of the terminal's group: a child just ends, quietly; the parent
+    stops the others and the run."""
+    os._exit(130)
 
 
 def _take(queue: int) -> int | None:

@@ -197,8 +197,77 @@ def test_the_console_script_flushes_its_output_and_keeps_the_exit_code(args, cod
     assert finished.returncode == code
     if code == 1:
         lines = finished.stdout.splitlines()
-        assert lines[0].startswith("plan,") and len(lines) == 82
+        from tcmcheck.spec import load_builtin
+
+        assert lines[0].startswith("plan,") and len(lines) == 1 + len(load_builtin("jiangmen").indicators)
     elif code == 2:
         assert "csv-not-found" in finished.stderr and not finished.stdout
     else:
         assert finished.stdout.startswith("tcmcheck, version")
+
+
+def test_a_new_report_gets_the_mode_the_umask_gives_and_a_replaced_one_keeps_its_mode(run, tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "report.json"
+    umask = os.umask(0o027)
+    try:
+        status(run, "--format", "json", "-o", str(target))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    target.chmod(0o604)
+    status(run, "--format", "csv", "-o", str(target))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o604 and target.read_text("utf-8").startswith("plan,")
+
+
+def test_an_interrupted_report_write_leaves_neither_report_nor_temporary_file(run, tmp_path, monkeypatch):
+    import os
+
+    def interrupted(source, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = status(run, "--format", "json", "-o", str(tmp_path / "report.json"))
+    assert result.exit_code != 0 and list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def console():
+    """The console script's module; importing it sets a SIGINT handler, which this process keeps not."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGINT)
+    from tcmcheck import console
+
+    signal.signal(signal.SIGINT, previous)
+    return console
+
+
+def test_a_crash_is_a_traceback_and_exit_2_never_the_findings_code(console, capsys):
+    def crashing(standalone_mode):
+        raise RuntimeError("boom")
+
+    assert console._invoke(crashing) == 2
+    stderr = capsys.readouterr().err
+    assert "RuntimeError: boom" in stderr and "internal error" in stderr
+
+
+def test_the_exit_code_of_each_ending(console):
+    import click
+
+    def ending(raised=None, returned=None):
+        def main(standalone_mode):
+            assert standalone_mode is False
+            if raised is not None:
+                raise raised
+            return returned
+        return console._invoke(main)
+
+    interrupted = click.exceptions.Abort()
+    interrupted.__cause__ = KeyboardInterrupt()
+    assert ending(interrupted) == 130
+    assert ending(SystemExit(1)) == 1 and ending(SystemExit(None)) == 0 and ending(returned=2) == 2
+    assert ending(click.UsageError("bad")) == 2
+    assert ending(console.OutputFailed(BrokenPipeError(32, "Broken pipe"), "<stdout>")) == 141

@@ -1,6 +1,7 @@
 """`tcmcheck summary`, `--format github`, JUnit names and the template options, through the CLI."""
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -9,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA
-from tcmcheck.batch import plan_id_from_name
 from tcmcheck.cli import main
 from tcmcheck.spec import load_builtin
 
@@ -74,13 +74,6 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(submissions):
         (submissions / f"more{index}.csv").write_text(SAMPLE_CSV, "utf-8")
     result = run("summary", submissions, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", "csv")
     assert result.stderr == ""
-
-
-def test_plan_from_the_file_name():
-    assert plan_id_from_name("data/jiangmen-2024Q4.csv", ["jiangmen", "jining"]) == "jiangmen"
-    assert plan_id_from_name("jining_2024.csv", ["jiangmen", "jining"]) == "jining"
-    assert plan_id_from_name("jiangmenx.csv", ["jiangmen"]) is None
-    assert plan_id_from_name("report.csv", ["jiangmen"]) is None
 
 
 def builtin_rows(plan_id, plan_cell=None):
@@ -174,8 +167,8 @@ def test_github_escapes_commas_and_colons_in_properties():
     assert command("error", "50%\nnext", "a,b:c.csv", 3, "t") == "::error file=a%2Cb%3Ac.csv,line=3,title=t::50%25%0Anext\n"
 
 
-@pytest.mark.parametrize("lang, header", [("en", "plan,indicator,name,unit,target,period,value,note"),
-                                          ("zh", "规划,指标,指标名称,单位,目标,期间,数值,备注")])
+@pytest.mark.parametrize("lang, header", [("en", "plan,indicator,name,unit,target,report,period,value,note"),
+                                          ("zh", "规划,指标,指标名称,单位,目标,填报说明,期间,数值,备注")])
 def test_template_with_period_plan_and_bom_round_trips(tmp_path, lang, header):
     target = tmp_path / f"sample-2024Q4-{lang}.csv"
     result = run("template", SAMPLE_PLAN, "--period", "2024Q4", "--with-plan", "--bom", "--lang", lang, "-o", target)
@@ -239,7 +232,7 @@ def test_strict_summary_turns_a_files_warnings_into_its_error(tmp_path):
 
 
 def test_directories_are_searched_for_csv_files_in_name_order_without_hidden_ones_or_linked_directories(submissions):
-    from tcmcheck.batch import find_csvs
+    from tcmcheck.batch import find_submissions
 
     (submissions / ".git").mkdir()
     (submissions / ".git" / "c.csv").write_text(SAMPLE_CSV, "utf-8")
@@ -247,10 +240,11 @@ def test_directories_are_searched_for_csv_files_in_name_order_without_hidden_one
     (submissions / "upper.CSV").write_text(SAMPLE_CSV, "utf-8")
     (submissions / "folder.csv").mkdir()
     (submissions / "linked").symlink_to(submissions / "county")
-    found = find_csvs([str(submissions), str(submissions / "notes.txt")])
-    assert found == [str(submissions / name) for name in ("a.csv", "broken.csv", "county/b.csv")] + [
+    found = find_submissions([str(submissions), str(submissions / "notes.txt")])
+    assert found.files == [str(submissions / name) for name in ("a.csv", "broken.csv", "county/b.csv", "upper.CSV")] + [
         str(submissions / "notes.txt")]
-    assert find_csvs([f"{submissions}/"]) == found[:3]
+    assert found.errors == {}
+    assert find_submissions([f"{submissions}/"]).files == found.files[:4]
 
 
 def test_summary_json_is_the_text_json_dumps_writes(submissions, tmp_path):
@@ -271,3 +265,194 @@ def test_escape_sequences_from_file_names_do_not_reach_standard_output(tmp_path)
     for fmt in ("plain", "csv", "json"):
         result = run("summary", name, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", fmt)
         assert result.exit_code == 1 and "red.csv" in result.stdout and "\x1b" not in result.stdout
+
+
+def problem(entry):
+    return entry["error"]["problems"][0]
+
+
+def by_name(document):
+    return {Path(f["file"]).name: f for f in document["files"]}
+
+
+def test_output_refuses_every_file_the_run_reads_however_it_is_spelt(submissions, tmp_path_factory):
+    other = tmp_path_factory.mktemp("elsewhere")
+    plan = submissions / "my-plan.yaml"
+    plan.write_bytes(Path(SAMPLE_PLAN).read_bytes())
+    os.link(plan, other / "plan-link.yaml")
+    os.link(submissions / "a.csv", other / "a-link.csv")
+    for args in [("summary", submissions, "--plan", plan, "-o", submissions / "a.csv"),
+                 ("summary", submissions, "--plan", plan, "-o", submissions / "county" / ".." / "county" / "b.csv"),
+                 ("summary", submissions / "a.csv", "--plan", plan, "-o", plan),
+                 ("summary", submissions / "a.csv", "--plan", plan, "-o", other / "plan-link.yaml"),
+                 ("summary", submissions / "a.csv", "--plan", plan, "-o", other / "a-link.csv"),
+                 ("status", plan, submissions / "a.csv", "-o", other / "plan-link.yaml"),
+                 ("status", plan, submissions / "a.csv", "-o", other / "a-link.csv")]:
+        result = run(*args, "--format", "csv")
+        assert result.exit_code == 2 and result.stdout == "", args
+        assert "-o: output-is-input: refusing to overwrite the input file" in result.stderr, args
+    assert plan.read_bytes() == Path(SAMPLE_PLAN).read_bytes()
+    assert (submissions / "a.csv").read_text("utf-8") == SAMPLE_CSV
+    assert "centre-opened,2024-06,是" in (submissions / "county" / "b.csv").read_text("utf-8")
+
+
+def test_a_report_written_among_the_submissions_is_left_out_by_the_run_that_writes_it(submissions):
+    (submissions / "broken.csv").unlink()
+    args = ("summary", submissions, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", "csv")
+    first = run(*args, "-o", submissions / "report.csv")
+    written = (submissions / "report.csv").read_text("utf-8")
+    second = run(*args, "-o", submissions / "report.csv")
+    assert first.exit_code == second.exit_code == 1
+    assert (submissions / "report.csv").read_text("utf-8") == written
+    assert "a.csv" in written and "b.csv" in written and "report.csv" not in written
+    without = run(*args[:-2], "--format", "json")
+    assert without.exit_code == 2
+    assert problem(by_name(json.loads(without.stdout))["report.csv"])["code"] == "csv-is-report"
+
+
+def test_a_plan_cell_names_a_builtin_plan_or_the_given_one_and_never_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("easy").write_bytes(Path(SAMPLE_PLAN).read_bytes())  # a plan file without an extension
+    Path("by-name.csv").write_text("plan,indicator,period,value\neasy,physician-share,2024,30\n", "utf-8")
+    Path("by-path.csv").write_text(f"plan,indicator,period,value\n{SAMPLE_PLAN},physician-share,2024,30\n", "utf-8")
+    Path("passwd.csv").write_text("indicator,plan,period,value\nphysician-share,/etc/passwd,2024,30\n", "utf-8")
+    Path("zero.csv").write_text("plan,indicator,period,value\n/dev/zero,physician-share,2024,30\n", "utf-8")
+    result, document = summary_json(".")
+    files = by_name(document)
+    for name, column in [("by-name.csv", 1), ("by-path.csv", 1), ("passwd.csv", 2), ("zero.csv", 1)]:
+        found = problem(files[name])
+        assert (found["code"], found["line"], found["column"], found["field"]) == ("csv-unknown-plan", 2, column, "plan")
+    Path("given.csv").write_text("plan,indicator,period,value\nsample,physician-share,2024,30\n样例,visits,2024,1\n",
+                                 "utf-8")
+    result, document = summary_json("given.csv", "--plan", SAMPLE_PLAN)
+    (given,) = document["files"]
+    assert given["plan"] == "sample" and given["error"] is None and given["summary"]["no-data"] == 10 - 2
+
+
+def test_the_plan_column_wins_then_the_file_name_then_plan(tmp_path):
+    _, jiangmen_row = builtin_rows("jiangmen")
+    _, nanyang_row = builtin_rows("nanyang")
+    header = "indicator,period,value\n"
+    expected = {}
+    for name in ("jiangmen-2024Q4.csv", "江门-2024Q4.csv", "江门市2024年.csv", "Jiangmen_2024.csv"):
+        (tmp_path / name).write_text(header + jiangmen_row, "utf-8")
+        expected[name] = "jiangmen"
+    for name in ("county.csv", "江门县.csv", "jiangmenx.csv"):
+        (tmp_path / name).write_text(header + nanyang_row, "utf-8")
+        expected[name] = "nanyang"
+    (tmp_path / "jiangmen-column.csv").write_text("plan," + header + "南阳," + nanyang_row, "utf-8")
+    expected["jiangmen-column.csv"] = "nanyang"
+    result, document = summary_json(tmp_path, "--plan", "nanyang")
+    assert {name: (f["plan"], f["error"]) for name, f in by_name(document).items()} == {
+        name: (plan, None) for name, plan in expected.items()}
+    assert result.exit_code == 0
+
+
+def test_a_directory_or_a_file_named_like_a_plan_id_is_not_that_plan(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, jiangmen_row = builtin_rows("jiangmen")
+    _, nanyang_row = builtin_rows("nanyang")
+    Path("jiangmen").mkdir()
+    Path("jiangmen/jiangmen-2024.csv").write_text("indicator,period,value\n" + jiangmen_row, "utf-8")
+    Path("nanyang").write_text("not a plan", "utf-8")
+    Path("nanyang-2024.csv").write_text("indicator,period,value\n" + nanyang_row, "utf-8")
+    result, document = summary_json("jiangmen/", "nanyang-2024.csv")
+    assert [(f["plan"], f["error"]) for f in document["files"]] == [("jiangmen", None), ("nanyang", None)]
+
+
+def test_a_directory_that_cannot_be_searched_is_an_error_row(submissions, monkeypatch):
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == submissions / "county":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result, document = summary_json(submissions, "--plan", SAMPLE_PLAN)
+    files = {f["file"]: f for f in document["files"]}
+    assert set(files) == {str(submissions / name) for name in ("a.csv", "broken.csv", "county")}
+    found = problem(files[str(submissions / "county")])
+    assert found["code"] == "dir-unreadable" and "Permission denied" in found["message"]
+    assert result.exit_code == 2 and document["errors"] == 2
+
+
+def test_the_search_says_what_it_cannot_read(submissions):
+    (submissions / "broken.csv").unlink()
+    (submissions / "UPPER.CSV").write_text(SAMPLE_CSV, "utf-8")
+    (submissions / "dangling.csv").symlink_to(submissions / "gone.csv")
+    (submissions / "loop.csv").symlink_to(submissions / "loop.csv")
+    os.mkfifo(submissions / "pipe.csv")
+    result, document = summary_json(submissions, "--plan", SAMPLE_PLAN)
+    files = by_name(document)
+    assert files["UPPER.CSV"]["error"] is None and files["UPPER.CSV"]["plan"] == "sample"
+    assert problem(files["dangling.csv"])["code"] == "csv-not-found" and "gone.csv" in problem(files["dangling.csv"])["message"]
+    assert problem(files["loop.csv"])["code"] == "csv-unreadable" and "loop" in problem(files["loop.csv"])["message"]
+    assert problem(files["pipe.csv"])["code"] == "csv-not-regular"
+    assert result.exit_code == 2 and document["errors"] == 3
+
+
+def test_a_run_with_nothing_to_check_exits_2_unless_that_is_allowed(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a submission", "utf-8")
+    result = run("summary", tmp_path, "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("FILE_OR_DIR: no-submissions: no *.csv file in ")
+    allowed = run("summary", tmp_path, "--format", "json", "--allow-empty")
+    assert allowed.exit_code == 0 and json.loads(allowed.stdout)["files"] == []
+
+
+def test_a_plan_file_with_a_builtin_id_is_said_to_be_used_and_stands_for_that_plan(tmp_path):
+    mine = tmp_path / "my.yaml"
+    mine.write_text(Path(SAMPLE_PLAN).read_text("utf-8").replace("\nid: sample\n", "\nid: jiangmen\n"), "utf-8")
+    warning = f"{mine}: plan id 'jiangmen' is also a built-in plan; using {mine}"
+    status = run("status", mine, DATA / "sample.csv", "--as-of", "2024-12-31", "--format", "json")
+    assert status.exit_code == 1 and status.stderr.splitlines() == [warning]
+    assert json.loads(status.stdout)["plan"]["id"] == "jiangmen"
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "jiangmen-2024.csv").write_text(SAMPLE_CSV, "utf-8")
+    lines = SAMPLE_CSV.splitlines()
+    (folder / "column.csv").write_text("\n".join(["plan," + lines[0]] + ["jiangmen," + line for line in lines[1:]]),
+                                       "utf-8")
+    result, document = summary_json(folder, "--plan", mine)
+    assert result.stderr.splitlines() == [warning + " for every file that names it"]
+    assert [(f["plan"], f["error"], sum(f["summary"].values())) for f in document["files"]] == [
+        ("jiangmen", None, 10), ("jiangmen", None, 10)]
+    _, row = builtin_rows("jiangmen")
+    (tmp_path / "one-row.csv").write_text("indicator,period,value\n" + row, "utf-8")
+    assert run("status", "jiangmen", tmp_path / "one-row.csv").stderr == ""
+
+
+def test_a_file_name_that_looks_like_markup_does_not_break_the_progress_bar(monkeypatch):
+    import io
+    import sys
+
+    from tcmcheck.cli import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress() as on_file:
+        for done in range(1, 8):
+            on_file(done, 7, f"subs/[/bold]{done}\x1b.csv")
+    assert "[/bold]7\\x1b.csv" in terminal.getvalue()
+
+
+def test_a_file_that_makes_tcmcheck_fail_is_an_error_row_and_the_others_are_still_checked(submissions, monkeypatch):
+    import tcmcheck.batch as batch
+
+    real = batch.evaluate
+
+    def evaluate(plan, reports, as_of):
+        if reports.source.endswith("a.csv"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(plan, reports, as_of)
+
+    monkeypatch.setattr(batch, "evaluate", evaluate)
+    result, document = summary_json(submissions, "--plan", SAMPLE_PLAN)
+    files = by_name(document)
+    assert problem(files["a.csv"])["code"] == "internal-error" and "RecursionError" in problem(files["a.csv"])["message"]
+    assert files["b.csv"]["error"] is None and result.exit_code == 2

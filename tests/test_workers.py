@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from tcmcheck import workers
-from tcmcheck.batch import summarise
+from tcmcheck.batch import SummaryOptions, summarise
 from tcmcheck.cli import main
 from tcmcheck.errors import ActualsError, Problem
 from tcmcheck.formats import formatter
 from tcmcheck.formats.interface import RenderOptions
-from tcmcheck.spec import builtin_ids, resolve_plan
+from tcmcheck.spec import load_builtin, resolve_plan
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 AS_OF = date(2024, 12, 31)
@@ -38,15 +38,8 @@ def province(tmp_path):
     return tmp_path
 
 
-def check(directory, jobs, **options):
-    known = {}
-
-    def resolve(reference):
-        if reference not in known:
-            known[reference] = resolve_plan(reference)
-        return known[reference]
-
-    return summarise([str(directory)], AS_OF, resolve, builtin_ids(), jobs=jobs, **options)
+def check(directory, jobs, on_file=None, on_outcome=None, **options):
+    return summarise([str(directory)], SummaryOptions(AS_OF, jobs=jobs, **options), on_file, on_outcome)
 
 
 def same(one, many):
@@ -90,10 +83,13 @@ def test_a_failed_child_has_its_files_checked_by_the_parent(province, monkeypatc
     same(one, check(province, 3))
 
 
-def test_progress_is_reported_for_every_file_in_order_of_completion(province):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_reported_for_every_file_in_order_of_completion(province, jobs):
+    files = sorted(str(path) for path in province.glob("*.csv"))
     seen = []
-    check(province, 2, on_file=lambda done, total, path: seen.append((done, total)))
-    assert seen == [(done, len(seen)) for done in range(1, len(seen) + 1)]
+    check(province, jobs, on_file=lambda done, total, path: seen.append((done, total, path)))
+    assert [(done, total) for done, total, _ in seen] == [(done, len(files)) for done in range(1, len(files) + 1)]
+    assert sorted(path for _, _, path in seen) == files
 
 
 def test_process_count():
@@ -195,17 +191,19 @@ def test_when_no_process_can_be_forked_the_parent_checks_every_file(province, mo
     same(one, check(province, 3))
 
 
-def test_a_plan_that_cannot_be_loaded_fails_the_same_way_in_many_processes(province):
+def test_a_plan_that_cannot_be_loaded_is_an_error_row_for_each_file_naming_it(province):
     from tcmcheck.errors import PlanError
 
     def resolve(reference):
         if reference == "yiwu":
             raise PlanError(Problem("plan-unreadable", "damaged", "plans/yiwu.yaml"))
-        return resolve_plan(reference)
+        return load_builtin(reference)
 
-    for jobs in (1, 3):
-        with pytest.raises(PlanError, match="damaged"):
-            summarise([str(province)], AS_OF, resolve, builtin_ids(), jobs=jobs)
+    one = check(province, 1, resolve=resolve)
+    damaged = sorted(Path(o.source).name for o in one.outcomes if o.error and "damaged" in str(o.error))
+    assert damaged == ["mixed.csv", "yiwu-2025-0.csv", "yiwu-2025-1.csv", "yiwu-2025-2.csv"]
+    assert len(one.outcomes) == len(list(province.iterdir()))
+    same(one, check(province, 3, resolve=resolve))
 
 
 @pytest.mark.parametrize("jobs", [1, 3])
