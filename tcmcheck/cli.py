@@ -124,7 +124,8 @@ def report_options(command):
 def main() -> None:
     """Check reported values against the dated targets of city TCM development plans.
 
-    Exit codes: 0 ran and nothing matched --fail-on; 1 ran and something did; 2 the input could not be used.
+    Exit codes: 0 ran and nothing matched --fail-on; 1 ran and something did; 2 the input could not be used
+    or the output not written; 130 interrupted; 141 standard output closed (a closed pipe).
     """
 
 
@@ -188,7 +189,7 @@ def template(plan: str, lang: str, output: str | None, period: str | None, with_
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from None
     text = views.template_csv(resolve_plan(plan), lang, period=period, with_plan=with_plan)
-    _emit(("\ufeff" if bom else "") + text, output, overwrite=force)
+    _emit(("\ufeff" if bom else "") + text, output, inputs=(plan,), overwrite=force)
 
 
 @main.command()

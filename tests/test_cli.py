@@ -271,3 +271,11 @@ def test_the_exit_code_of_each_ending(console):
     assert ending(SystemExit(1)) == 1 and ending(SystemExit(None)) == 0 and ending(returned=2) == 2
     assert ending(click.UsageError("bad")) == 2
     assert ending(console.OutputFailed(BrokenPipeError(32, "Broken pipe"), "<stdout>")) == 141
+
+
+def test_template_never_replaces_the_plan_it_reads(run, tmp_path):
+    plan = tmp_path / "my.yaml"
+    plan.write_bytes((DATA / "sample.yaml").read_bytes())
+    result = run("template", str(plan), "-o", str(plan), "--force")
+    assert result.exit_code == 2 and "output-is-input" in result.stderr
+    assert plan.read_bytes() == (DATA / "sample.yaml").read_bytes()
