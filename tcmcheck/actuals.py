@@ -7,19 +7,23 @@ import functools
 import io
 import itertools
 import math
+import os
 import re
+import stat
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import NamedTuple
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Plan, derived
-from tcmcheck.periods import Period, parse_period
+from tcmcheck.periods import Period, parse_period, quoted
 from tcmcheck.result import Report
 
 MAX_PROBLEMS = 20
+MAX_CSV_BYTES = 256 * 2**20
+"""The most bytes read of one CSV; a larger file is refused."""
+_READ_CHUNK = 2**20
 
 COLUMN_ALIASES = {
     "indicator": ("indicator", "indicator_id", "id", "指标", "指标id", "指标编号", "指标代码"),
@@ -35,16 +39,20 @@ YES = {"yes", "y", "true", "1", "done", "是", "已完成", "完成", "已建成
 NO = {"no", "n", "false", "0", "not done", "否", "未完成", "未建成", "未达标"}
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DIGIT_GROUP = re.compile(r"^\d{3}(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-Entry = tuple[str, date, int, Period, object]
+Entry = tuple[str, date, int, Period, float | str | bool]
+"""One report as evaluation reads it: (indicator id, period end, line, period, value), its fields read
+with the indices below. A plain tuple, the cheapest to build, as one is built for every row. One
+indicator's entries sort by period end, then line."""
+INDICATOR_ID, END, LINE, PERIOD, VALUE = range(5)
 
 
 @dataclass(frozen=True)
 class Actuals:
-    """The reports of one plan from one file: per indicator, its (id, period end, line, period, value)
-    entries in date order, then file order."""
+    """The reports of one plan from one file: per indicator, its entries in date order, then file order."""
 
     source: str
     encoding: str
@@ -53,8 +61,8 @@ class Actuals:
 
     def reports_for(self, indicator_id: str) -> list[Report]:
         """One indicator's reports, in period order (then file order)."""
-        return [Report(indicator_id, period, value, line)
-                for _, _, line, period, value in self.entries.get(indicator_id, ())]
+        return [Report(indicator_id, entry[PERIOD], entry[VALUE], entry[LINE])
+                for entry in self.entries.get(indicator_id, ())]
 
 
 @dataclass(frozen=True)
@@ -85,13 +93,17 @@ class Table:
         return _unquoted_lines(self.text)
 
     def _csv_rows(self):
+        """Rows numbered by the line they start on: a quoted cell may span lines."""
         reader = csv.reader(io.StringIO(self.text, newline=""))
+        start = 1
         try:
             next(reader)
+            start = reader.line_num + 1
             for cells in reader:
-                yield reader.line_num, cells
+                yield start, cells
+                start = reader.line_num + 1
         except csv.Error as exc:
-            raise _csv_error(exc, self.source, reader.line_num) from None
+            raise _csv_error(exc, self.source, start) from None
 
     def cell(self, cells, column: str) -> str:
         index = self.columns.get(column)
@@ -192,9 +204,13 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            raise ActualsError(Problem("csv-encoding", f"unknown encoding {encoding!r}", field="--encoding")) from None
+            raise ActualsError(Problem("csv-encoding", f"unknown encoding {quoted(encoding)}",
+                                       field="--encoding")) from None
         except UnicodeDecodeError as exc:
             raise failed(f"not valid {encoding}", exc) from None
+        except ValueError as exc:
+            raise ActualsError(Problem("csv-encoding", f"can't read with {quoted(encoding)}: {exc}",
+                                       field="--encoding")) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -210,20 +226,60 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         raise failed("neither UTF-8 nor GB18030/GBK; save the file as UTF-8 or give --encoding", exc) from None
 
 
+_SPECIAL_FILES = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
 def read_bytes(path: str) -> bytes:
-    """The bytes of an ACTUALS argument; '-' is standard input."""
-    if path == "-":
-        import sys
-        return sys.stdin.buffer.read()
-    target = Path(path)
+    """The bytes of an ACTUALS argument, '-' being standard input: a file or a FIFO of at most
+    MAX_CSV_BYTES. A directory, device or socket is refused before it is opened."""
+    source = "<stdin>" if path == "-" else path
     try:
-        if target.is_dir():
+        if path == "-":
+            if sys.stdin is None:
+                raise ActualsError(Problem("csv-unreadable", "standard input is closed", source))
+            return _read_limited(sys.stdin.buffer, source)
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             raise ActualsError(Problem("csv-not-file", "is a directory, expected a CSV file", path))
-        return target.read_bytes()
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            kind = next((kind for test, kind in _SPECIAL_FILES if test(mode)), "a special file")
+            raise ActualsError(Problem("csv-not-regular", f"is {kind}, not a regular file; expected a CSV file", path))
+        with open(path, "rb") as stream:
+            return _read_limited(stream, path)
     except FileNotFoundError:
         raise ActualsError(Problem("csv-not-found", "no such file", path)) from None
     except OSError as exc:
-        raise ActualsError(Problem("csv-unreadable", exc.strerror or str(exc), path)) from None
+        raise ActualsError(Problem("csv-unreadable", exc.strerror or str(exc), source)) from None
+
+
+def _read_limited(stream, source: str) -> bytes:
+    """All of `stream` when it holds at most MAX_CSV_BYTES. Its reported size only sizes the first
+    read: a FIFO or a file under /proc reports 0, and a file may grow while it is read."""
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):
+        size = 0
+    if size > MAX_CSV_BYTES:
+        raise _too_large(source)
+    wanted = size + 1
+    parts = []
+    total = 0
+    while True:
+        part = stream.read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        if total > MAX_CSV_BYTES:
+            raise _too_large(source)
+        wanted = min(_READ_CHUNK, MAX_CSV_BYTES + 1 - total)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _too_large(source: str) -> ActualsError:
+    return ActualsError(Problem(
+        "csv-too-large", f"larger than {MAX_CSV_BYTES // 2**20} MiB, the most tcmcheck reads of one CSV; "
+        "split it into several files", source))
 
 
 def read_actuals(data: bytes, plan: Plan, source: str, encoding: str | None = None) -> Actuals:
@@ -253,7 +309,7 @@ def _header(text: str, source: str) -> tuple[str, ...]:
     try:
         return tuple(next(reader))
     except csv.Error as exc:
-        raise _csv_error(exc, source, reader.line_num) from None
+        raise _csv_error(exc, source, 1) from None
 
 
 def _csv_error(exc: csv.Error, source: str, line: int) -> ActualsError:
@@ -359,8 +415,7 @@ def _known_period(cell: str) -> tuple[Period, str, date] | None:
 
 
 class _Collector:
-    """Every check on a row, and the reports and problems found so far: per indicator,
-    period label -> (indicator id, period end, line, period, value)."""
+    """Every check on a row, and the reports and problems found so far: per indicator, period label -> entry."""
 
     def __init__(self, table: Table, plan: Plan, take_blank: bool, expected: frozenset[str]):
         self.table, self.plan, self.take_blank, self.expected = table, plan, take_blank, expected
@@ -390,8 +445,8 @@ class _Collector:
             if not named and not self.take_blank:
                 return
         id_column, period_column, value_column = self.required
-        if len(cells) <= max(self.required) or (len(cells) > self.width and any(c.strip() for c in cells[self.width:])):
-            self.problems.append(Problem("csv-row-length", f"{len(cells)} cells, the header has {self.width}", source, line))
+        if len(cells) > self.width or len(cells) <= max(self.required):
+            self.problems.append(self._row_length(line, cells))
             return
         raw_value = cells[value_column].strip()
         if not raw_value:
@@ -401,7 +456,8 @@ class _Collector:
         if indicator is None:
             self.problems.append(Problem(
                 "csv-unknown-indicator",
-                f"no indicator {indicator_id!r} in plan {self.plan.id}{_suggest(indicator_id, list(self.indicators))}",
+                f"no indicator {quoted(indicator_id)} in plan {self.plan.id}"
+                f"{_suggest(indicator_id, list(self.indicators))}",
                 source, line, id_column + 1, "indicator"))
             return
         raw_period = cells[period_column]
@@ -414,23 +470,37 @@ class _Collector:
             value = parse_value(raw_value, indicator)
         except InvalidValue as exc:
             self.problems.append(Problem(
-                "csv-bad-value", f"{raw_value!r} for {indicator.id}: {exc}", source, line, value_column + 1, "value"))
+                "csv-bad-value", f"{quoted(raw_value)} for {indicator.id}: {exc}", source, line, value_column + 1,
+                "value"))
             return
         known = self.reports[indicator.id]
         earlier = known.get(period.label)
         if earlier is not None:
-            if earlier[4] != value:
+            if earlier[VALUE] != value:
                 self.problems.append(Problem(
                     "csv-duplicate-report",
-                    f"{indicator.id} for {period} is {raw_value!r} here but {_shown(earlier[4])!r} on line {earlier[2]}",
-                    source, line, value_column + 1, "value"))
+                    f"{indicator.id} for {period} is {quoted(raw_value)} here but {quoted(_shown(earlier[VALUE]))} "
+                    f"on line {earlier[LINE]}", source, line, value_column + 1, "value"))
             else:
                 self.warnings.append(Problem(
-                    "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier[2]}; read once",
+                    "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier[LINE]}; read once",
                     source, line))
             return
         known[period.label] = (indicator.id, period.end, line, period, value)
         self.warnings.extend(_suspicious(indicator, value, raw_value, line, table.cell(cells, "unit"), source))
+
+    def _row_length(self, line: int, cells: list[str]) -> Problem:
+        message = f"{len(cells)} cells, the header has {self.width}"
+        extra = len(cells) - self.width
+        if extra <= 0:
+            return Problem("csv-row-length", message, self.source, line)
+        value_column = self.required[2]
+        number = _split_number(cells, value_column)
+        if number is not None:
+            return Problem(
+                "csv-row-length", f"{message}: is {quoted(number)} one number? Quote a number that has a "
+                'thousands separator ("1,380") or leave the commas out', self.source, line, value_column + 1, "value")
+        return Problem("csv-row-length", f"{message}; a cell that holds a comma must be quoted", self.source, line)
 
     def finish(self) -> Actuals:
         if self.problems:
@@ -439,10 +509,19 @@ class _Collector:
         entries = {indicator_id: sorted(known.values()) for indicator_id, known in self.reports.items() if known}
         warnings = _capped(self.warnings)
         if self.other_plans:
-            names = ", ".join(repr(name) for name in self.other_plans)
+            names = ", ".join(quoted(name) for name in self.other_plans)
             warnings += (Problem("csv-other-plan", f"rows for other plans were left out: {names}", self.source,
                                  min(self.other_plans.values())),)
         return Actuals(self.source, self.table.encoding, entries, warnings)
+
+
+def _split_number(cells: list[str], start: int) -> str | None:
+    """'1,380' when the cells from `start` on are the pieces of a number cut at its thousands separators."""
+    end = start + 1
+    while end < len(cells) and _DIGIT_GROUP.match(cells[end].strip()):
+        end += 1
+    number = ",".join(cell.strip() for cell in cells[start:end])
+    return number if end > start + 1 and _THOUSANDS.match(number) else None
 
 
 def _reading_tables(plan: Plan) -> tuple[tuple[tuple[str, float, float], ...], tuple[tuple[str, dict], ...]]:
@@ -495,13 +574,13 @@ def _suspicious(indicator: Indicator, value, raw: str, line: int, unit: str, sou
     found = []
     if value.__class__ is float:
         if indicator.unit == "percent" and value > 100:
-            found.append(Problem("csv-percent-over-100", f"{indicator.id} is {raw}, above 100%", source, line))
+            found.append(Problem("csv-percent-over-100", f"{indicator.id} is {quoted(raw)}, above 100%", source, line))
         if value < 0 and indicator.unit != "ratio":
-            found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({raw})", source, line))
+            found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({quoted(raw)})", source, line))
     if unit and unit != indicator.unit:
         found.append(Problem(
-            "csv-unit-mismatch", f"{indicator.id} is given in {unit!r}; the plan measures it in {indicator.unit!r}",
-            source, line))
+            "csv-unit-mismatch",
+            f"{indicator.id} is given in {quoted(unit)}; the plan measures it in {indicator.unit!r}", source, line))
     return found
 
 

@@ -9,7 +9,7 @@ import math
 import operator
 from datetime import date
 
-from tcmcheck.actuals import Actuals, Entry
+from tcmcheck.actuals import END, INDICATOR_ID, LINE, PERIOD, VALUE, Actuals, Entry
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Plan, derived
 from tcmcheck.result import IndicatorResult, Message, Report, Result, Status
@@ -36,10 +36,10 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     earlier = _Tally()
     for rule in _plan_rules(plan):
         ordered = entries.get(rule.id)
-        if ordered and ordered[0][1] < earliest:
-            earlier.add(ordered[:_ending_before(ordered, rule.id, earliest)])
-        if ordered and ordered[-1][1] > as_of:
-            cut = _ending_by(ordered, rule.id, as_of)
+        if ordered and ordered[0][END] < earliest:
+            earlier.add(ordered[:_ending_before(ordered, earliest)])
+        if ordered and ordered[-1][END] > as_of:
+            cut = _ending_by(ordered, as_of)
             later.add(ordered[cut:])
             ordered = ordered[:cut]
         if not ordered:
@@ -81,14 +81,14 @@ class _Tally:
     def add(self, entries: list[Entry]) -> None:
         if entries:
             self.count += len(entries)
-            first = min(entries, key=operator.itemgetter(2))
-            if self.first is None or first[2] < self.first[2]:
+            first = min(entries, key=_LINE)
+            if self.first is None or first[LINE] < self.first[LINE]:
                 self.first = first
 
     def problem(self, code: str, where: str, source: str) -> Problem:
-        indicator_id, _, line, period, _ = self.first
-        return Problem(code, f"{self.count} report(s) for periods ending {where} (first: {indicator_id} {period})",
-                       source, line)
+        first = self.first
+        return Problem(code, f"{self.count} report(s) for periods ending {where} (first: {first[INDICATOR_ID]} "
+                       f"{first[PERIOD]})", source, first[LINE])
 
 
 class _Rule:
@@ -172,7 +172,7 @@ class _Rule:
 _RULES: dict[int, tuple] = {}
 _PLAN_RULES: dict[int, tuple] = {}
 _FEW = 8
-"""Up to this many entries, judging all of them costs less than choosing the relevant ones first."""
+"""Up to this many entries an indicator is judged on all of them, beyond it on the relevant ones."""
 
 
 def _rule(indicator: Indicator) -> _Rule:
@@ -193,17 +193,17 @@ def _relevant(rule: _Rule, visible: list[Entry]) -> list[Entry]:
     chosen = {0, last}
     baseline = rule.indicator.baseline
     if rule.kind == "relative" and baseline.value is None:
-        exact = [i for i, entry in enumerate(visible) if entry[3] == baseline.period]
+        exact = [i for i, entry in enumerate(visible) if entry[PERIOD] == baseline.period]
         if exact:
             chosen.add(exact[-1])
-        _add_around(chosen, visible, rule.id, baseline.period.end)
-    _add_around(chosen, visible, rule.id, rule.deadline)
+        _add_around(chosen, visible, baseline.period.end)
+    _add_around(chosen, visible, rule.deadline)
     return visible if len(chosen) > last else [visible[index] for index in sorted(chosen)]
 
 
-def _add_around(chosen: set[int], visible: list[Entry], indicator_id: str, cut: date) -> None:
+def _add_around(chosen: set[int], visible: list[Entry], cut: date) -> None:
     """The last entry on or before `cut` and the first after it."""
-    index = _ending_by(visible, indicator_id, cut)
+    index = _ending_by(visible, cut)
     if index:
         chosen.add(index - 1)
     if index < len(visible):
@@ -211,8 +211,7 @@ def _add_around(chosen: set[int], visible: list[Entry], indicator_id: str, cut: 
 
 
 def _report(entry: Entry) -> Report:
-    indicator_id, _, line, period, value = entry
-    return Report(indicator_id, period, value, line)
+    return Report(entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE])
 
 
 def _judge(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
@@ -224,19 +223,23 @@ def _judge(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int)
     return _dated(rule, visible, as_of)
 
 
-def _ending_by(entries: list[Entry], indicator_id: str, day: date) -> int:
+_END = operator.itemgetter(END)
+_LINE = operator.itemgetter(LINE)
+
+
+def _ending_by(entries: list[Entry], day: date) -> int:
     """How many of the entries (in date order) end on or before `day`."""
-    return bisect.bisect_right(entries, (indicator_id, day, math.inf))
+    return bisect.bisect_right(entries, day, key=_END)
 
 
-def _ending_before(entries: list[Entry], indicator_id: str, day: date) -> int:
+def _ending_before(entries: list[Entry], day: date) -> int:
     """How many of the entries (in date order) end before `day`."""
-    return bisect.bisect_left(entries, (indicator_id, day))
+    return bisect.bisect_left(entries, day, key=_END)
 
 
-def _value_at(visible: list[Entry], indicator_id: str, when: date) -> Entry | None:
+def _value_at(visible: list[Entry], when: date) -> Entry | None:
     """V(t): the latest entry whose period ends on or before t."""
-    index = _ending_by(visible, indicator_id, when)
+    index = _ending_by(visible, when)
     return visible[index - 1] if index else None
 
 
@@ -244,15 +247,15 @@ def _relative_base(rule: _Rule, visible: list[Entry]) -> float | None:
     baseline = rule.indicator.baseline
     if baseline.value is not None:
         return float(baseline.value)
-    exact = [entry for entry in visible if entry[3] == baseline.period]
+    exact = [entry for entry in visible if entry[PERIOD] == baseline.period]
     if exact:
-        return exact[-1][4]
-    entry = _value_at(visible, rule.id, baseline.period.end)
-    return entry[4] if entry else None
+        return exact[-1][VALUE]
+    entry = _value_at(visible, baseline.period.end)
+    return entry[VALUE] if entry else None
 
 
 def _progress(rule: _Rule, entry: Entry, visible: list[Entry], base: float | None) -> float | None:
-    value = entry[4]
+    value = entry[VALUE]
     if not rule.numeric:
         if rule.kind == "milestone":
             return 1.0 if value is True else 0.0
@@ -262,8 +265,8 @@ def _progress(rule: _Rule, entry: Entry, visible: list[Entry], base: float | Non
     start_point = rule.start(base)
     if start_point is not None:
         start = start_point[1]
-    elif visible[0] is not entry and visible[0][1] < entry[1]:
-        start = visible[0][4]
+    elif visible[0] is not entry and visible[0][END] < entry[END]:
+        start = visible[0][VALUE]
     elif not rule.lower_is_better:
         start = 0.0
     else:
@@ -287,13 +290,13 @@ def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
             return IndicatorResult(rule.indicator, _NO_DATA,
                                    Message.of("no_baseline", period=rule.indicator.baseline.period.label))
     if rule.deadline <= as_of:
-        entry = _value_at(visible, rule.id, rule.deadline) or visible[0]
-        if rule.meets(-1, entry[4], base):
+        entry = _value_at(visible, rule.deadline) or visible[0]
+        if rule.meets(-1, entry[VALUE], base):
             return _result(rule, _PASS, entry, rule.met_at_deadline, visible, base)
         return _result(rule, _FAIL, entry, rule.missed_at_deadline, visible, base)
 
     latest = visible[-1]
-    value = latest[4]
+    value = latest[VALUE]
     if rule.meets(-1, value, base):
         return _result(rule, _PASS, latest, rule.met_early, visible, base)
     due_ends = rule.due_ends
@@ -313,14 +316,14 @@ def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     start_point = rule.start(base)
     if start_point is None:
         earliest = visible[0]
-        if earliest is latest or earliest[1] >= latest[1]:
+        if earliest is latest or earliest[END] >= latest[END]:
             return _result(rule, _ON_TRACK, latest, rule.not_assessed, visible, base)
-        start_point = (earliest[1], earliest[4])
+        start_point = (earliest[END], earliest[VALUE])
     start_date, start_value = start_point
     target = rule.target(upcoming, base)
     start_months = _months(start_date)
     span = rule.due_months[upcoming] - start_months
-    elapsed = _months(latest[1]) - start_months
+    elapsed = _months(latest[END]) - start_months
     if span <= 0 or elapsed <= 0:
         return _result(rule, _ON_TRACK, latest, rule.not_assessed, visible, base)
     expected = start_value + (target - start_value) * min(elapsed / span, 1.0)
@@ -342,29 +345,29 @@ def _maintain(rule: _Rule, visible: list[Entry], plan_start_year: int) -> Indica
     indicator = rule.indicator
     window_start = rule.window_start or date(plan_start_year, 1, 1)
     window_end = rule.deadline
-    inside = _ending_within(visible, rule.id, window_start, window_end)
+    inside = _ending_within(visible, window_start, window_end)
     if not inside:
         return IndicatorResult(indicator, _NO_DATA, Message.of(
             "no_report_in_window", start=window_start.isoformat(), end=window_end.isoformat()))
-    broken = [entry for entry in inside if not rule.meets(-1, entry[4])]
+    broken = [entry for entry in inside if not rule.meets(-1, entry[VALUE])]
     progress = (len(inside) - len(broken)) / len(inside)
     if broken:
         return IndicatorResult(indicator, _FAIL, Message.of(
-            "maintain_broken", periods=tuple(entry[3].label for entry in broken)), _report(broken[0]), progress)
+            "maintain_broken", periods=tuple(entry[PERIOD].label for entry in broken)), _report(broken[0]), progress)
     return IndicatorResult(indicator, _PASS, Message.of(
         "maintain_held", count=len(inside), end=window_end.isoformat()), _report(inside[-1]), progress)
 
 
-def _ending_within(visible: list[Entry], indicator_id: str, first: date, last: date) -> list[Entry]:
+def _ending_within(visible: list[Entry], first: date, last: date) -> list[Entry]:
     """The entries whose period ends on one of the days from `first` to `last`."""
-    return visible[_ending_before(visible, indicator_id, first):_ending_by(visible, indicator_id, last)]
+    return visible[_ending_before(visible, first):_ending_by(visible, last)]
 
 
-def _year_entry(visible: list[Entry], indicator_id: str, year: int) -> Entry | None:
+def _year_entry(visible: list[Entry], year: int) -> Entry | None:
     """A year's own value: its full-year report, else the latest report inside that year."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    inside = [entry for entry in _ending_within(visible, indicator_id, first, last) if entry[3].start >= first]
-    full = [entry for entry in inside if entry[3].start == first and entry[1] == last]
+    inside = [entry for entry in _ending_within(visible, first, last) if entry[PERIOD].start >= first]
+    full = [entry for entry in inside if entry[PERIOD].start == first and entry[END] == last]
     return (full or inside or [None])[-1]
 
 
@@ -377,21 +380,21 @@ def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     current: Entry | None = None
     for index, due_end in enumerate(rule.due_ends):
         year = due_end.year
-        entry = _year_entry(visible, rule.id, year)
+        entry = _year_entry(visible, year)
         if due_end <= as_of:
             if entry is None:
                 missing.append(year)
-            elif rule.meets(index, entry[4]):
+            elif rule.meets(index, entry[VALUE]):
                 met += 1
                 current = entry
             else:
                 failed.append((year, entry))
         elif entry is not None:
             current = entry
-            if not rule.lower_is_better and not rule.meets(index, entry[4]):
+            if not rule.lower_is_better and not rule.meets(index, entry[VALUE]):
                 year_days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
-                share = rule.target(index, None) * ((entry[1] - date(year, 1, 1)).days + 1) / year_days
-                if entry[4] < share - _EPSILON:
+                share = rule.target(index, None) * ((entry[END] - date(year, 1, 1)).days + 1) / year_days
+                if entry[VALUE] < share - _EPSILON:
                     behind = (year, entry, share)
     progress = met / len(rule.due_ends)
     if failed:

@@ -12,6 +12,7 @@ from datetime import date
 from tcmcheck.errors import InvalidValue
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_QUOTED_LENGTH = 60
 
 _PATTERNS = [
     (re.compile(r"^(\d{4})$"), "year"),
@@ -35,6 +36,13 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+def quoted(text: str) -> str:
+    """Text from a cell, quoted for a message: a long one cut to its start, then its length."""
+    if len(text) <= _QUOTED_LENGTH:
+        return repr(text)
+    return f"{text[:_QUOTED_LENGTH]!r}… ({len(text):,} characters)"
 
 
 def _month_end(year: int, month: int) -> date:
@@ -72,9 +80,9 @@ def _parse_period(text: str) -> Period:
             try:
                 return _build(kind, match.groups())
             except ValueError as exc:
-                raise InvalidValue(f"{text!r} is not a real date ({exc})") from None
+                raise InvalidValue(f"{quoted(text)} is not a real date ({exc})") from None
     raise InvalidValue(
-        f"{text!r} is not a period; expected 2024, 2024-06, 2024-06-15, 2024Q2 or 2024H1"
+        f"{quoted(text)} is not a period; expected 2024, 2024-06, 2024-06-15, 2024Q2 or 2024H1"
     )
 
 

@@ -241,3 +241,35 @@ def test_exactly_halfway_at_the_halfway_year_end_is_on_the_line():
     assert judge(ind, reports(("2024", 14.9)), "2024-12-31").status is Status.LAG
     quarter = judge(ind, reports(("2024Q1", 11.25)), "2024-03-31")
     assert quarter.status is Status.ON_TRACK
+
+
+def test_of_two_reports_ending_the_same_day_the_later_line_decides():
+    for rows, actual in (((("2025Q4", 20), ("2025H2", 22), ("2025", 26)), "2025"),
+                         ((("2025", 26), ("2025H2", 22), ("2025Q4", 20)), "2025Q4")):
+        result = judge(indicator(), reports(*rows), "2025-12-31")
+        assert result.actual.period.label == actual
+        assert result.status is (Status.PASS if actual == "2025" else Status.FAIL)
+
+
+def test_annual_takes_the_full_year_report_over_a_q4_or_h2_report():
+    rows = reports(("2023", 1000), ("2024H2", 600), ("2024", 1200), ("2024Q4", 300))
+    result = judge(annual(), rows, "2025-03-31")
+    assert result.status is Status.ON_TRACK
+    assert (result.actual.period.label, result.actual.value) == ("2024", 1200)
+    only_h2 = judge(annual(), reports(("2023", 1000), ("2024H2", 600)), "2025-03-31")
+    assert only_h2.status is Status.FAIL and "2024" in detail_text(only_h2, "en")
+
+
+def test_reports_after_the_as_of_date_and_before_the_plan_are_counted_from_the_first_line(sample_plan):
+    from tcmcheck.actuals import read_actuals
+    from tcmcheck.engine import evaluate
+
+    plan = sample_plan
+    text = ("indicator,period,value\nvisits,2026,10\nvisits,2021Q4,10\nvisits,2021H2,11\n"
+            "physician-share,2025Q4,30\nphysician-share,2021,20\nvisits,2024,1600\n")
+    result = evaluate(plan, read_actuals(text.encode(), plan, "sub.csv"), date(2024, 12, 31))
+    warnings = {w.code: (w.line, w.message) for w in result.warnings}
+    assert warnings["csv-period-before-plan"] == (3, "3 report(s) for periods ending before the plan starts "
+                                                      "(2022-01-01) (first: visits 2021Q4)")
+    assert warnings["csv-period-after-as-of"] == (2, "2 report(s) for periods ending after 2024-12-31; they were "
+                                                      "ignored (first: visits 2026)")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from helpers import indicator, milestone
@@ -45,7 +45,10 @@ def test_value_and_period_parsers_return_or_raise_invalid_value(sample_plan, tex
 
 
 YEARS = range(2021, 2027)
-PERIODS = [str(y) for y in YEARS] + [f"{y}Q{q}" for y in YEARS for q in (1, 2, 3)] + [f"{y}H1" for y in YEARS]
+PERIODS = ([str(y) for y in YEARS] + [f"{y}Q{q}" for y in YEARS for q in (1, 2, 3, 4)]
+           + [f"{y}H{h}" for y in YEARS for h in (1, 2)]
+           + [f"{y}年" for y in YEARS] + [f"{y}年第{q}季度" for y in YEARS for q in "一二三四"]
+           + [f"{y}年{h}半年" for y in YEARS for h in "上下"])
 
 
 def indicators():
@@ -73,7 +76,7 @@ def reports_of(pairs):
 
 
 report_pairs = st.lists(st.tuples(st.sampled_from(PERIODS), st.integers(0, 120)), max_size=8,
-                        unique_by=lambda pair: pair[0])
+                        unique_by=lambda pair: parse_period(pair[0]).label)
 as_of_dates = st.dates(date(2021, 1, 1), date(2027, 12, 31))
 
 
@@ -172,3 +175,67 @@ def test_the_header_is_the_first_row_csv_reader_reads(text):
         assert _header(text, "t.csv") == expected
     except TcmcheckError:
         assert expected is TcmcheckError
+
+
+CHINESE_DIGITS = "一二三四"
+
+
+@fast
+@given(year=st.integers(1000, 9999), quarter=st.integers(1, 4), half=st.integers(1, 2))
+def test_every_spelling_of_a_period_names_the_same_period(year, quarter, half):
+    last_month = quarter * 3
+    q = parse_period(f"{year}Q{quarter}")
+    assert (q.start, q.end, q.label) == (date(year, last_month - 2, 1),
+                                         date(year, last_month, {3: 31, 6: 30, 9: 30, 12: 31}[last_month]),
+                                         f"{year}Q{quarter}")
+    assert q == parse_period(f"{year}q{quarter}") == parse_period(f"{year}-Q{quarter}") \
+        == parse_period(f"{year}年第{CHINESE_DIGITS[quarter - 1]}季度") == parse_period(f"{year}年{quarter}季度") \
+        == parse_period(f"{year}年第{quarter}季")
+    h = parse_period(f"{year}H{half}")
+    assert (h.start, h.end, h.label) == (date(year, half * 6 - 5, 1), parse_period(f"{year}Q{half * 2}").end,
+                                         f"{year}H{half}")
+    assert h == parse_period(f"{year}年{'上下'[half - 1]}半年") == parse_period(f"{year}-h{half}")
+    y = parse_period(str(year))
+    assert y == parse_period(f"{year}年") and (y.start, y.end) == (date(year, 1, 1), date(year, 12, 31))
+    assert parse_period(f"{year}Q4").end == parse_period(f"{year}H2").end == y.end
+
+
+# The short path for plain rows and the path that applies every check read any row alike.
+
+PLAIN_HEADER = b"indicator,period,value,note\n"
+ROW_IDS = ["visits", "physician-share", "national-rank", "specialties", "training", "grassroots-visit-share",
+           "hospital-performance", "centre-opened", " visits", "Visits", "nope", ""]
+ROW_PERIODS = ["2024", "2024Q4", "2024H2", "2024H1", "2023Q1", "2024-06", "2024年", "2024年第四季度", "2024年下半年",
+               " 2024", "2024q4", "2024Q5", "2023-02-29", "soon", ""]
+ROW_VALUES = ["1", "1600", "1_000", "1,000", "25.5", " 7 ", "+3", "-5", "150", "100", "30%", "１２", "1e3", "1e400",
+              "nan", "inf", "0x10", "A", "a+", "A++", "E", "yes", "是", "否", "TRUE", "maybe", "", " "]
+ROW_NOTES = ["", "x", "含线上跟师"]
+
+plain_rows = st.lists(
+    st.builds(lambda cells, extra: cells + extra,
+              st.tuples(st.sampled_from(ROW_IDS), st.sampled_from(ROW_PERIODS), st.sampled_from(ROW_VALUES),
+                        st.sampled_from(ROW_NOTES)).map(list),
+              st.lists(st.sampled_from(ROW_NOTES), max_size=2))
+    | st.lists(st.sampled_from(ROW_VALUES), max_size=3),
+    max_size=12)
+
+
+@fast
+@given(rows=plain_rows)
+@example(rows=[["visits", "2024", "1_000", ""]])
+@example(rows=[["visits", "2024", "1", "600", ""], ["centre-opened", "2024Q4", "yes", "", ""]])
+@example(rows=[["visits", "2024H2", "1600", ""], ["visits", "2024", "1600", ""], ["visits", "2024年", "1700", ""]])
+@example(rows=[["physician-share", "2024", "150", ""], ["national-rank", "2024", "-5", ""]])
+def test_the_plain_row_path_reads_every_row_as_the_general_path_does(sample_plan, rows):
+    from tcmcheck.actuals import _Collector, _read_plain_rows, parse_table
+
+    table = parse_table(PLAIN_HEADER, "t.csv")
+    numbered = list(enumerate(rows, start=2))
+    plain = _Collector(table, sample_plan, True, frozenset())
+    _read_plain_rows(iter(numbered), plain, any("_" in cell for cells in rows for cell in cells))
+    general = _Collector(table, sample_plan, True, frozenset())
+    for line, cells in numbered:
+        general.row(line, cells)
+    assert plain.reports == general.reports
+    assert plain.problems == general.problems
+    assert plain.warnings == general.warnings
