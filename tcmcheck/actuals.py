@@ -17,7 +17,8 @@ from datetime import date
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Plan, derived
-from tcmcheck.periods import Period, parse_period, quoted
+from tcmcheck.periods import Period, parse_period
+from tcmcheck.text import quoted
 from tcmcheck.result import Report
 
 MAX_PROBLEMS = 20

@@ -14,9 +14,10 @@ from tcmcheck.actuals import parse_table, read_bytes, read_reports
 from tcmcheck.engine import evaluate
 from tcmcheck.errors import ActualsError, Problem, TcmcheckError, UsageError
 from tcmcheck.model import Plan
-from tcmcheck.output import identity
 from tcmcheck import workers
+from tcmcheck.output import identity
 from tcmcheck.result import Outcome, Summary
+from tcmcheck.text import quoted
 
 REPORT_STARTS = ("file,plan,pass,on-track,lag,fail,no-data,worst", "plan,id,name,status,target,actual",
                  '{"tool":{"name":"tcmcheck"')
@@ -306,7 +307,7 @@ def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options
         plan = plans.named(cell)
         if plan is None:
             line = next(line for line, row in table.rows() if table.cell(row, "plan") == cell)
-            error = ActualsError(Problem("csv-unknown-plan", f"no plan {cell!r}; {plans.described()}",
+            error = ActualsError(Problem("csv-unknown-plan", f"no plan {quoted(cell)}; {plans.described()}",
                                          path, line, table.columns["plan"] + 1, "plan"))
             return [Outcome(path, None, error=error)]
         chosen.setdefault(plan.id, (plan, False))

@@ -107,9 +107,8 @@ _kept: list[BaseException] = []
 
 def run() -> None:
     """Run the command line and end the process with its exit code, once output is flushed, without
-    the interpreter's teardown, which would free every object one by one (some 30 ms after a summary
-    of 1,000 files). One run is short and its data holds no reference cycles, so Python's cycle
-    collector would only spend time (a third of the run on a big submission): it is off."""
+    the interpreter's teardown, which would free every object one by one. One run is short and its
+    data holds no reference cycles, so Python's cycle collector would only spend time: it is off."""
     import gc
 
     gc.disable()

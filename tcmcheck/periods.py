@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from tcmcheck.errors import InvalidValue
+from tcmcheck.text import quoted
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-_QUOTED_LENGTH = 60
 
 _PATTERNS = [
     (re.compile(r"^(\d{4})$"), "year"),
@@ -36,13 +36,6 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
-
-
-def quoted(text: str) -> str:
-    """Text from a cell, quoted for a message: a long one cut to its start, then its length."""
-    if len(text) <= _QUOTED_LENGTH:
-        return repr(text)
-    return f"{text[:_QUOTED_LENGTH]!r}… ({len(text):,} characters)"
 
 
 def _month_end(year: int, month: int) -> date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+QUOTED_LENGTH = 60
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -21,3 +22,10 @@ def visible(text: str) -> str:
 def xml_safe(text: str) -> str:
     """Only characters XML 1.0 allows; others written as `\\x01` or `\\ufffe`."""
     return _NOT_XML.sub(_escape, text) if _NOT_XML.search(text) else text
+
+
+def quoted(text: str) -> str:
+    """Text from a cell, quoted for a message: a long one cut to its start, then its length."""
+    if len(text) <= QUOTED_LENGTH:
+        return repr(text)
+    return f"{text[:QUOTED_LENGTH]!r}… ({len(text):,} characters)"
