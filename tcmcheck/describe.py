@@ -55,10 +55,11 @@ def condition_text(indicator: Indicator, milestone: Milestone, lang: str) -> str
     tolerance = f" (±{number(milestone.tolerance * 100)}%)" if milestone.approx else ""
     if indicator.kind == "increase":
         base = indicator.baseline
-        stock = "" if base.value is None else f" ({value_text(base.value, indicator, lang)})"
+        stock = "" if base.value is None else value_text(base.value, indicator, lang)
         amount = f"+{value_text(milestone.value, indicator, lang)}"
         if lang == "zh":
-            return f"较{base.period}{stock}新增 {symbol} {amount}{tolerance}"
+            return f"较{base.period}{f'（{stock}）' if stock else ''}新增 {symbol} {amount}{tolerance}"
+        stock = f" ({stock})" if stock else ""
         return f"{symbol} {amount} over {base.period}{stock}{tolerance}"
     if indicator.unit == "rank":
         return f"{'排名' if lang == 'zh' else 'rank'} {symbol} {number(milestone.value)}{tolerance}"

@@ -34,8 +34,11 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     items = []
     later = _Tally()
     earlier = _Tally()
+    suspicious: list[Problem] = []
     for rule in _plan_rules(plan):
         ordered = entries.get(rule.id)
+        if ordered and rule.fraction_limit is not None and ordered[0][VALUE] <= 1:
+            suspicious.extend(_fractions(rule, ordered, actuals.source))
         if ordered and ordered[0][END] < earliest:
             earlier.add(ordered[:_ending_before(ordered, earliest)])
         if ordered and ordered[-1][END] > as_of:
@@ -47,8 +50,11 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
         else:
             if len(ordered) > _FEW:
                 ordered = _relevant(rule, ordered)
-            items.append(_judge(rule, ordered, as_of, plan.start_year))
-    warnings = actuals.warnings
+            item = _judge(rule, ordered, as_of, plan.start_year)
+            items.append(item)
+            if rule.kind == "relative" and rule.indicator.baseline.value is None and item.status is not _NO_DATA:
+                suspicious.extend(_zero_base(rule, ordered, actuals.source))
+    warnings = actuals.warnings + tuple(suspicious)
     if earlier.count:
         warnings += (earlier.problem("csv-period-before-plan", f"before the plan starts ({earliest.isoformat()})",
                                      actuals.source),)
@@ -56,6 +62,32 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
         warnings += (later.problem("csv-period-after-as-of", f"after {as_of.isoformat()}; they were ignored",
                                    actuals.source),)
     return Result(plan, as_of, actuals.source, tuple(items), warnings)
+
+
+def _fractions(rule: _Rule, ordered: list[Entry], source: str) -> list[Problem]:
+    """A percentage reported as a fraction (0.25 for 25%): every value of the indicator at most 1, one
+    above 0, while its target is above 1."""
+    values = [entry[VALUE] for entry in ordered]
+    if max(values) > 1 or max(values) <= 0:
+        return []
+    first = ordered[0]
+    return [Problem("csv-percent-as-fraction",
+                    f"{rule.id}: every value is at most 1 ({_number(first[VALUE])} for {first[PERIOD]}) but the "
+                    f"target is {_number(rule.fraction_limit)}%; a percentage is given as 25 for 25%, not 0.25",
+                    source, first[LINE])]
+
+
+def _zero_base(rule: _Rule, visible: list[Entry], source: str) -> list[Problem]:
+    entry = _base_entry(rule, visible)
+    if entry is None or entry[VALUE] != 0:
+        return []
+    return [Problem("csv-zero-baseline",
+                    f"{rule.id}: the baseline for {entry[PERIOD]} is 0, so any value meets a multiple of it",
+                    source, entry[LINE])]
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:
@@ -96,6 +128,7 @@ class _Rule:
     target, the comparison, the start of the trajectory, and the details that depend on nothing else."""
 
     __slots__ = (
+        "based",
         "baseline_end",
         "check",
         "deadline",
@@ -103,6 +136,7 @@ class _Rule:
         "due_later",
         "due_months",
         "due_texts",
+        "fraction_limit",
         "grade_places",
         "id",
         "indicator",
@@ -115,6 +149,7 @@ class _Rule:
         "not_assessed",
         "numeric",
         "places",
+        "slack",
         "start_point",
         "targets",
         "trajectory",
@@ -123,7 +158,7 @@ class _Rule:
 
     def __init__(self, indicator: Indicator):
         kind = indicator.kind
-        milestones = indicator.milestones
+        milestones = indicator.assessed
         self.indicator, self.id, self.kind, self.milestones = indicator, indicator.id, kind, milestones
         self.due_ends = tuple(m.due.end for m in milestones)
         self.due_texts = tuple(end.isoformat() for end in self.due_ends)
@@ -131,7 +166,12 @@ class _Rule:
         self.deadline = self.due_ends[-1]
         self.targets = tuple(m.low if kind == "range" or m.low is not None else None if kind == "relative" else m.value
                              for m in milestones)
-        self.check = _OPS[indicator.op if kind in ("threshold", "maintain", "annual") else ">="]
+        self.slack = tuple(m.tolerance * abs(m.value) if m.approx else 0.0 for m in milestones)
+        self.based = kind in ("relative", "increase")
+        largest = max((target for target in self.targets if target is not None), default=None)
+        self.fraction_limit = largest if indicator.unit == "percent" and largest is not None and largest > 1 \
+            and kind != "increase" else None
+        self.check = _OPS[indicator.op if kind in ("threshold", "maintain", "annual", "increase") else ">="]
         self.places = self.grade_places = None
         if kind == "grade":
             self.places = indicator.scale.places
@@ -142,7 +182,7 @@ class _Rule:
         baseline = indicator.baseline
         self.baseline_end = baseline.period.end if baseline is not None else None
         self.start_point = None
-        if kind != "relative" and baseline is not None and isinstance(baseline.value, (int, float)):
+        if not self.based and baseline is not None and isinstance(baseline.value, (int, float)):
             self.start_point = (baseline.period.end, float(baseline.value))
         self.window_start = indicator.since.start if indicator.since else None
         due = self.due_texts[-1]
@@ -153,20 +193,37 @@ class _Rule:
         self.not_assessed = Message.of("trend_not_assessed", due=due)
 
     def target(self, index: int, base: float | None) -> float:
+        """Milestone `index`'s target as a value to reach: a multiple of the baseline, the baseline plus
+        the increase, or the value itself."""
         target = self.targets[index]
-        return self.milestones[index].factor * base if target is None else target
+        if target is None:
+            return self.milestones[index].factor * base
+        return base + target if self.kind == "increase" else target
 
     def meets(self, index: int, value, base: float | None = None) -> bool:
-        """Whether `value` meets milestone `index` (-1: the final target)."""
+        """Whether `value` meets milestone `index` (-1: the final target), within the tolerance of an
+        approximate one."""
         if self.numeric:
-            return self.check(value, self.target(index, base))
+            slack = self.slack[index]
+            if not slack:
+                return self.check(value, self.target(index, base))
+            target = self.target(index, base)
+            if self.lower_is_better:
+                return self.check(value, target + slack)
+            if self.indicator.op == "==":
+                return abs(value - target) <= slack + _EPSILON
+            return self.check(value, target - slack)
         if self.kind == "milestone":
             return value is True
         return self.places[value] >= self.grade_places[index]
 
+    def only_within_tolerance(self, index: int, value, base: float | None) -> bool:
+        """Whether `value` meets an approximate milestone only thanks to its tolerance."""
+        return bool(self.slack[index]) and not self.check(value, self.target(index, base))
+
     def start(self, base: float | None) -> tuple[date, float] | None:
         """Where the trajectory starts: the baseline, else (None) the earliest report."""
-        return (self.baseline_end, base) if self.kind == "relative" else self.start_point
+        return (self.baseline_end, base) if self.based else self.start_point
 
 
 _RULES: dict[int, tuple] = {}
@@ -192,7 +249,7 @@ def _relevant(rule: _Rule, visible: list[Entry]) -> list[Entry]:
     last = len(visible) - 1
     chosen = {0, last}
     baseline = rule.indicator.baseline
-    if rule.kind == "relative" and baseline.value is None:
+    if rule.based and baseline.value is None:
         exact = [i for i, entry in enumerate(visible) if entry[PERIOD] == baseline.period]
         if exact:
             chosen.add(exact[-1])
@@ -243,14 +300,19 @@ def _value_at(visible: list[Entry], when: date) -> Entry | None:
     return visible[index - 1] if index else None
 
 
-def _relative_base(rule: _Rule, visible: list[Entry]) -> float | None:
+def _base_entry(rule: _Rule, visible: list[Entry]) -> Entry | None:
+    """The report a baseline is read from: the one for the baseline period, else the latest before it."""
+    period = rule.indicator.baseline.period
+    exact = [entry for entry in visible if entry[PERIOD] == period]
+    return exact[-1] if exact else _value_at(visible, period.end)
+
+
+def _base(rule: _Rule, visible: list[Entry]) -> float | None:
+    """The baseline of a relative or increase target: the plan's, else the data's."""
     baseline = rule.indicator.baseline
     if baseline.value is not None:
         return float(baseline.value)
-    exact = [entry for entry in visible if entry[PERIOD] == baseline.period]
-    if exact:
-        return exact[-1][VALUE]
-    entry = _value_at(visible, baseline.period.end)
+    entry = _base_entry(rule, visible)
     return entry[VALUE] if entry else None
 
 
@@ -277,28 +339,45 @@ def _progress(rule: _Rule, entry: Entry, visible: list[Entry], base: float | Non
 
 
 def _result(rule: _Rule, status: Status, entry: Entry, detail: Message, visible: list[Entry],
-            base: float | None) -> IndicatorResult:
-    return IndicatorResult(rule.indicator, status, detail, _report(entry), _progress(rule, entry, visible, base))
+            base: float | None, late: bool = False) -> IndicatorResult:
+    return IndicatorResult(rule.indicator, status, detail, _report(entry), _progress(rule, entry, visible, base), late)
+
+
+def _met(rule: _Rule, detail: Message, value, base: float | None) -> Message:
+    """The detail of a met target, saying so when it was met only within an approximate target's
+    tolerance, or against a baseline of zero."""
+    if rule.only_within_tolerance(-1, value, base):
+        detail = Message.of("within_tolerance", met=detail, target=rule.milestones[-1])
+    if rule.kind == "relative" and base == 0:
+        detail = Message.of("zero_baseline", met=detail, period=rule.indicator.baseline.period.label)
+    return detail
 
 
 def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     """threshold, range, relative, grade and milestone kinds."""
     base = None
-    if rule.kind == "relative":
-        base = _relative_base(rule, visible)
+    if rule.based:
+        base = _base(rule, visible)
         if base is None:
             return IndicatorResult(rule.indicator, _NO_DATA,
                                    Message.of("no_baseline", period=rule.indicator.baseline.period.label))
     if rule.deadline <= as_of:
-        entry = _value_at(visible, rule.deadline) or visible[0]
+        entry = _value_at(visible, rule.deadline)
+        if entry is None:  # nothing reported by the deadline: judged on the first report after it, as late
+            entry = visible[0]
+            late = {"period": entry[PERIOD].label, "due": rule.due_texts[-1]}
+            if rule.meets(-1, entry[VALUE], base):
+                return _result(rule, _PASS, entry, _met(rule, Message.of("met_late", **late), entry[VALUE], base),
+                               visible, base, late=True)
+            return _result(rule, _FAIL, entry, Message.of("missed_late", **late), visible, base, late=True)
         if rule.meets(-1, entry[VALUE], base):
-            return _result(rule, _PASS, entry, rule.met_at_deadline, visible, base)
+            return _result(rule, _PASS, entry, _met(rule, rule.met_at_deadline, entry[VALUE], base), visible, base)
         return _result(rule, _FAIL, entry, rule.missed_at_deadline, visible, base)
 
     latest = visible[-1]
     value = latest[VALUE]
     if rule.meets(-1, value, base):
-        return _result(rule, _PASS, latest, rule.met_early, visible, base)
+        return _result(rule, _PASS, latest, _met(rule, rule.met_early, value, base), visible, base)
     due_ends = rule.due_ends
     missed = None
     for index in range(len(due_ends) - 1):

@@ -190,7 +190,8 @@ def _pack(outcome: Outcome, known: dict[int, Plan]) -> tuple:
             return (outcome,)
         report = item.actual
         items.append((item.status._value_, item.detail.key, item.detail.params,
-                      None if report is None else (report.period, report.value, report.line), item.progress))
+                      None if report is None else (report.period, report.value, report.line), item.progress,
+                      item.late))
     return outcome.source, outcome.plan_id, id(result.plan), result.as_of, result.source, items, result.warnings
 
 
@@ -203,6 +204,6 @@ def _unpack(packed: tuple, known: dict[int, Plan]) -> Outcome:
     indicators = tuple(
         IndicatorResult(indicator, statuses[status], Message(key, params),
                         None if report is None else Report(indicator.id, *report),
-                        progress)
-        for indicator, (status, key, params, report, progress) in zip(plan.indicators, items))
+                        progress, late)
+        for indicator, (status, key, params, report, progress, late) in zip(plan.indicators, items))
     return Outcome(source, plan_id, result=Result(plan, as_of, result_source, indicators, warnings))

@@ -21,7 +21,7 @@ def indicator(kind="threshold", op=">=", milestones=None, baseline=None, **field
     unit = {"grade": "grade", "milestone": "yes_no"}.get(kind, "percent")
     return Indicator(id="x", name_zh="指标", name_en="indicator", section="s", quote="q", kind=kind,
                      unit=fields.pop("unit", unit), milestones=tuple(milestones),
-                     op=op if kind in ("threshold", "maintain", "annual") else None,
+                     op=op if kind in ("threshold", "maintain", "annual", "increase") else None,
                      baseline=baseline, **fields)
 
 

@@ -161,7 +161,7 @@ def test_junit_keeps_each_case_s_facts_in_system_out():
     text = run("status", "jiangmen", "examples/jiangmen-2024.csv", "--as-of", "2024-12-31", "--format", "junit").stdout
     case = ET.fromstring(text).find(".//testcase")
     facts = dict(line.split(": ", 1) for line in case.findtext("system-out").splitlines())
-    assert set(facts) == {"name", "target", "actual", "period", "line", "status", "detail"}
+    assert set(facts) == {"name", "target", "actual", "period", "line", "status", "detail", "late", "report"}
 
 
 # Every format shows every warning: here, a percentage above 100 on line 16 of the submission.
