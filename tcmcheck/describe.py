@@ -163,6 +163,7 @@ _TEMPLATES = {
     "no_report_for_year": ("no report for {year}", "{year}年未报送"),
     "annual_all_met": ("met in all {count} year(s)", "{count}个年度均达标"),
     "annual_behind": ("{year} so far is below the pro-rata {expected}", "{year}年进度低于序时{expected}"),
+    "annual_next_year": ("{count} completed year(s) met; {year} not yet reported", "已完成年度{count}个均达标，{year}年尚无报送"),
     "annual_on_track": ("{count} completed year(s) met; current year on pace", "已完成年度{count}个均达标，当年序时推进"),
 }
 

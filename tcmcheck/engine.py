@@ -166,7 +166,8 @@ class _Rule:
         self.deadline = self.due_ends[-1]
         self.targets = tuple(m.low if kind == "range" or m.low is not None else None if kind == "relative" else m.value
                              for m in milestones)
-        self.slack = tuple(m.tolerance * abs(m.value) if m.approx else 0.0 for m in milestones)
+        self.slack = tuple(m.tolerance * abs(target) if m.approx and target is not None else 0.0
+                           for m, target in zip(milestones, self.targets))
         self.based = kind in ("relative", "increase")
         largest = max((target for target in self.targets if target is not None), default=None)
         self.fraction_limit = largest if indicator.unit == "percent" and largest is not None and largest > 1 \
@@ -457,6 +458,7 @@ def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     met = 0
     behind: tuple[int, Entry, float] | None = None
     current: Entry | None = None
+    running: int | None = None
     for index, due_end in enumerate(rule.due_ends):
         year = due_end.year
         entry = _year_entry(visible, year)
@@ -470,6 +472,7 @@ def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
                 failed.append((year, entry))
         elif entry is not None:
             current = entry
+            running = year
             if not rule.lower_is_better and not rule.meets(index, entry[VALUE]):
                 year_days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
                 share = rule.target(index, None) * ((entry[END] - date(year, 1, 1)).days + 1) / year_days
@@ -492,4 +495,8 @@ def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
         year, entry, share = behind
         return IndicatorResult(indicator, _LAG, Message.of(
             "annual_behind", year=str(year), expected=share), _report(entry), progress)
+    if running is None:
+        upcoming = next(end.year for end in rule.due_ends if end > as_of)
+        return IndicatorResult(indicator, _ON_TRACK, Message.of("annual_next_year", count=met, year=str(upcoming)),
+                               current_report, progress)
     return IndicatorResult(indicator, _ON_TRACK, Message.of("annual_on_track", count=met), current_report, progress)

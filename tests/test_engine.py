@@ -125,7 +125,18 @@ def test_annual_all_years_met_and_window_over_passes():
 
 
 def test_annual_years_met_so_far_is_on_track():
-    assert judge(annual(), reports(("2023", 1000)), "2024-03-31").status is Status.ON_TRACK
+    result = judge(annual(), reports(("2023", 1000)), "2024-03-31")
+    assert result.status is Status.ON_TRACK
+    assert detail_text(result, "en") == "1 completed year(s) met; 2024 not yet reported"
+    running = judge(annual(), reports(("2023", 1000), ("2024Q1", 300)), "2024-03-31")
+    assert detail_text(running, "en") == "1 completed year(s) met; current year on pace"
+
+
+def test_annual_approximate_range_year_is_met_within_its_tolerance():
+    ind = indicator(kind="annual", unit="count", milestones=(
+        milestone(2024, low=20, high=30, approx=True), milestone(2025, low=20, high=30, approx=True)))
+    assert judge(ind, reports(("2024", 19)), "2024-12-31").status is Status.ON_TRACK
+    assert judge(ind, reports(("2024", 18.9)), "2024-12-31").status is Status.FAIL
 
 
 def test_annual_part_year_below_pro_rata_lags():
