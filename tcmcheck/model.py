@@ -41,6 +41,24 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().replace(" ", "").upper()
 
 
+SUMMED_UNITS = frozenset({"count", "person_times", "yuan", "yuan_10k", "yuan_100m", "mu", "mu_10k", "hectare",
+                          "hectare_10k", "tonne"})
+"""Units whose regional values add up to the city's (the default `rollup: sum`)."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """A county-level division: its full name, English name and the short forms that name it too."""
+
+    zh: str
+    en: str
+    short: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, *self.short)
+
+
 @dataclass(frozen=True)
 class Milestone:
     due: Period
@@ -86,6 +104,9 @@ class Indicator:
     report_zh: str | None = None
     report_en: str | None = None
     years_named: bool = False
+    scope: str = "city"
+    rollup: str | None = None
+    """sum or none; None means the default for the unit (see `sums`)."""
     first_year: int | None = None
     """annual: the first year assessed (the first full year after the issue date), unless the
     document names the years; None when every listed year is assessed."""
@@ -103,6 +124,11 @@ class Indicator:
         if self.first_year is None:
             return self.milestones
         return tuple(m for m in self.milestones if m.due.end.year >= self.first_year)
+
+    @property
+    def sums(self) -> bool:
+        """Whether the regions' values add up to the city's."""
+        return self.rollup == "sum" if self.rollup is not None else self.unit in SUMMED_UNITS
 
     def report(self, lang: str) -> str | None:
         """Which figure to submit, in one sentence."""
@@ -138,6 +164,8 @@ class Plan:
     status: str | None = None
     title_en: str | None = None
     source: str = ""
+    regions: tuple[Region, ...] = ()
+    regions_source: str | None = None
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         for indicator in self.indicators:

@@ -303,6 +303,12 @@ def _semantic_problems(spec: dict, root: yaml.Node, name: str) -> Iterator[Probl
         for alias, level in (scale.get("aliases") or {}).items():
             if level not in scale["levels"]:
                 yield at(["scales", scale_name, "aliases", alias], f"alias {alias!r} names {level!r}, which is not a level of the scale")
+    named: dict[str, int] = {}
+    for index, region in enumerate((spec.get("regions") or {}).get("divisions", ())):
+        for name in (region["zh"], *region.get("short", ())):
+            if name in named:
+                yield at(["regions", "divisions", index], f"region name {name!r} is also used by /regions/divisions/{named[name]}")
+            named.setdefault(name, index)
     first_index: dict[str, int] = {}
     for index, indicator in enumerate(spec["indicators"]):
         where = ["indicators", index]

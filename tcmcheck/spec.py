@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tcmcheck.errors import PlanError, Problem
-from tcmcheck.model import DEFAULT_TOLERANCE, Baseline, Indicator, Milestone, Plan, Scale, first_full_year
+from tcmcheck.model import DEFAULT_TOLERANCE, Baseline, Indicator, Milestone, Plan, Region, Scale, first_full_year
 from tcmcheck.periods import parse_period
 
 MAX_PLAN_BYTES = 2 * 1024 * 1024
@@ -190,9 +190,12 @@ def _build(spec: dict, name: str) -> Plan:
             report_zh=raw["report"]["zh"] if "report" in raw else None,
             report_en=raw["report"]["en"] if "report" in raw else None,
             years_named=raw.get("years_named", False),
+            scope=raw.get("scope", "city"),
+            rollup=raw.get("rollup"),
             first_year=None if raw["kind"] != "annual" or raw.get("years_named") else opening_year,
         ))
     document = spec["document"]
+    regions = spec.get("regions") or {}
     return Plan(
         id=spec["id"],
         city_zh=spec["city"]["zh"],
@@ -208,4 +211,6 @@ def _build(spec: dict, name: str) -> Plan:
         end_year=spec["period"]["end"],
         indicators=tuple(indicators),
         source=name,
+        regions=tuple(Region(r["zh"], r["en"], tuple(r.get("short", ()))) for r in regions.get("divisions", ())),
+        regions_source=regions.get("source"),
     )
