@@ -163,6 +163,13 @@ _TEMPLATES = {
     "no_report_for_year": ("no report for {year}", "{year}年未报送"),
     "annual_all_met": ("met in all {count} year(s)", "{count}个年度均达标"),
     "annual_behind": ("{year} so far is below the pro-rata {expected}", "{year}年进度低于序时{expected}"),
+    "regions_missing": ("no city figure, and not every region reported: {regions} missing",
+                        "无全市数据，且以下区县未报送：{regions}"),
+    "worst_region": ("the worst region, {region}: {detail}", "最差区县{region}：{detail}"),
+    "city_figure_needed": ("a share or rate needs the city's own figure; regions' figures don't add up to it",
+                           "比例、比率类指标须报送全市数据，区县数据不能相加得出"),
+    "sum_incomplete": ("{detail}; from the regions' sum (for {period} not every region reported: {regions})",
+                       "{detail}（按区县合计；{period}以下区县未报送：{regions}）"),
     "annual_next_year": ("{count} completed year(s) met; {year} not yet reported", "已完成年度{count}个均达标，{year}年尚无报送"),
     "annual_on_track": ("{count} completed year(s) met; current year on pace", "已完成年度{count}个均达标，当年序时推进"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -61,6 +62,32 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class RegionResult:
+    """One region's view of an indicator: its status against the target it is judged on (the plan's for
+    scope `each`, its allocation otherwise), or None when it has a value but no target."""
+
+    region: str
+    status: Status | None
+    detail: Message | None = None
+    actual: Report | None = None
+    progress: float | None = None
+    late: bool = False
+    indicator: Indicator | None = None
+    """The indicator as the region is judged on it (with its allocated targets), when it has a status."""
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    """A region's counts over every indicator where it has a status, and its rank (1 = best)."""
+
+    region: str
+    counts: dict[Status, int]
+    rank: int
+    untargeted: int = 0
+    """Indicators the region reported on without a target of its own."""
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorResult:
     indicator: Indicator
     status: Status
@@ -69,6 +96,11 @@ class IndicatorResult:
     progress: float | None = None
     late: bool = False
     """Judged on a report after the deadline, as nothing was reported by then."""
+    regions: tuple[RegionResult, ...] = ()
+    """Each region's view, when the submission has region rows or the indicator has allocations."""
+    history: Sequence[Report] = ()
+    """Every report of the indicator up to the as-of date, in date order, when `evaluate` was asked for
+    them (for charts); else empty."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +110,10 @@ class Result:
     source: str
     indicators: tuple[IndicatorResult, ...]
     warnings: tuple[Problem, ...] = field(default=())
+    placeholders: int = 0
+    """Values that said "no figure" (/, -, 无, N/A …), read as not reported."""
+    regions: tuple[RegionSummary, ...] = ()
+    """Every region's counts and rank, when the submission has region rows."""
 
     @functools.cached_property
     def summary(self) -> dict[Status, int]:
