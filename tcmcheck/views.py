@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 
 from tabulate import tabulate
 
 from tcmcheck import describe
-from tcmcheck.model import Plan
+from tcmcheck.model import Indicator, Plan
+from tcmcheck.periods import Period
 
 TEMPLATE_COLUMNS = {
     "en": ("indicator", "name", "unit", "target", "report", "period", "value", "note"),
@@ -79,12 +81,56 @@ def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
     return header + "\n" + "\n\n".join(blocks) + "\n"
 
 
+@dataclass(frozen=True)
+class TemplateRow:
+    """One row of a submission template: an indicator to report for a period, or the baseline period
+    that one of its targets is reckoned from."""
+
+    indicator: Indicator
+    cells: tuple[str, ...]
+    """The row's cells, in the order of `template_header`."""
+    baseline: bool = False
+
+
+def template_header(lang: str, with_plan: bool = False) -> tuple[str, ...]:
+    plan_header = ("规划",) if lang == "zh" else ("plan",)
+    return (plan_header if with_plan else ()) + TEMPLATE_COLUMNS[lang]
+
+
+def baseline_from_data(indicator: Indicator) -> Period | None:
+    """The baseline period a `relative` or `increase` target reads from the submission (the plan gives
+    no baseline value), else None."""
+    base = indicator.baseline
+    if indicator.kind in ("relative", "increase") and base is not None and base.value is None:
+        return base.period
+    return None
+
+
+def template_rows(plan: Plan, lang: str, period: str | None = None, with_plan: bool = False) -> list[TemplateRow]:
+    """One row per indicator, with `period` filled in; before it, for a target whose baseline is read
+    from the data, a row for the baseline period, unless that is `period` itself."""
+    rows = []
+    for i in plan.indicators:
+        first = (plan.id,) if with_plan else ()
+        target = describe.target_text(i, lang)
+        report = i.report(lang) or ""
+        base = baseline_from_data(i)
+        if base is not None and base.label != period:
+            if lang == "zh":
+                base_target = f"基期 {base.label}"
+                base_report = f"基期行：填报{base.label}的数值，作为目标（{target}）的基数。{report}"
+            else:
+                base_target = f"baseline {base.label}"
+                base_report = f"Baseline row: the value for {base.label}, the base of the target ({target}). {report}"
+            rows.append(TemplateRow(i, first + (i.id, i.name(lang), i.unit, base_target, base_report.rstrip(),
+                                                base.label, "", ""), baseline=True))
+        rows.append(TemplateRow(i, first + (i.id, i.name(lang), i.unit, target, report, period or "", "", "")))
+    return rows
+
+
 def template_csv(plan: Plan, lang: str, period: str | None = None, with_plan: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    plan_header = ("规划",) if lang == "zh" else ("plan",)
-    writer.writerow((plan_header if with_plan else ()) + TEMPLATE_COLUMNS[lang])
-    for i in plan.indicators:
-        cells = (i.id, i.name(lang), i.unit, describe.target_text(i, lang), i.report(lang) or "", period or "", "", "")
-        writer.writerow(((plan.id,) if with_plan else ()) + cells)
+    writer.writerow(template_header(lang, with_plan))
+    writer.writerows(row.cells for row in template_rows(plan, lang, period, with_plan))
     return buffer.getvalue()

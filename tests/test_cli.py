@@ -168,10 +168,10 @@ def test_show_lists_every_indicator(run):
 
 def test_template_round_trips(run, tmp_path):
     target = tmp_path / "blank.csv"
-    assert run("template", SAMPLE_PLAN, "-o", str(target)).exit_code == 0
+    assert run("template", SAMPLE_PLAN, "--lang", "en", "-o", str(target)).exit_code == 0
     lines = target.read_text("utf-8").splitlines()
     assert lines[0] == "indicator,name,unit,target,report,period,value,note"
-    assert len(lines) == 11
+    assert len(lines) == 12  # ten indicators, and a row for the baseline period output-doubling reads
     rows = list(csv.reader(lines))
     rows[1][5:7] = ["2024", "25"]
     assert rows[1][0] == "physician-share"
@@ -184,6 +184,40 @@ def test_template_round_trips(run, tmp_path):
     assert list(statuses.values()).count("no-data") == 9
     again = run("template", SAMPLE_PLAN, "-o", str(target))
     assert again.exit_code == 2 and "--force" in again.stderr
+
+
+@pytest.mark.parametrize("lang, marker", [("en", "Baseline row: the value for 2022"), ("zh", "基期行：填报2022的数值")])
+def test_template_asks_for_the_baseline_a_target_reads_from_the_data(run, tmp_path, lang, marker):
+    target = tmp_path / "blank.csv"
+    assert run("template", SAMPLE_PLAN, "--period", "2024", "--lang", lang, "-o", str(target)).exit_code == 0
+    rows = list(csv.reader(target.read_text("utf-8").splitlines()))
+    doubling = [row for row in rows if row[0] == "output-doubling"]
+    assert [row[5] for row in doubling] == ["2022", "2024"]
+    assert doubling[0][4].startswith(marker) and not doubling[1][4].startswith(marker)
+    assert doubling[0][3] == ("基期 2022" if lang == "zh" else "baseline 2022")
+    assert all(row[5] == "2024" for row in rows[1:] if row is not doubling[0])
+    doubling[0][6], doubling[1][6] = "10", "21"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    target.write_text(buffer.getvalue(), "utf-8")
+    result = run("status", SAMPLE_PLAN, str(target), "--as-of", "2024-12-31", "--format", "json")
+    (item,) = [i for i in json.loads(result.stdout)["indicators"] if i["id"] == "output-doubling"]
+    assert item["status"] == "pass" and item["actual"] == 21
+
+
+def test_template_for_the_baseline_period_needs_no_baseline_row(run):
+    result = run("template", SAMPLE_PLAN, "--period", "2022")
+    rows = list(csv.reader(result.stdout.splitlines()))
+    assert [row[5] for row in rows if row[0] == "output-doubling"] == ["2022"]
+    assert len(rows) == 11
+
+
+def test_template_baseline_rows_only_where_the_plan_gives_no_baseline_value(run):
+    result = run("template", "liuzhou")
+    ids = [row[0] for row in csv.reader(result.stdout.splitlines())][1:]
+    assert len(ids) == len(set(ids))  # liuzhou's increase targets state their 2020 stock
+    yiwu = [row[0] for row in csv.reader(run("template", "yiwu").stdout.splitlines())][1:]
+    assert sorted({i for i in yiwu if yiwu.count(i) == 2}) == ["primary-new-tcm-beds", "tcm-gp-doubling"]
 
 
 @pytest.mark.parametrize("args, code", [(["--version"], 0), (["status", "jiangmen", "missing.csv"], 2),
