@@ -1,4 +1,4 @@
-"""Read a submission CSV: one row per indicator per reporting period."""
+"""Read a submission: one row per indicator per reporting period, from a CSV, a text export or a workbook."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from datetime import date
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Plan, derived
-from tcmcheck.periods import Period, parse_period
+from tcmcheck.periods import Period, parse_period, serial_date
 from tcmcheck.text import quoted
 from tcmcheck.result import Report
+from tcmcheck.cells import ErrorCell, as_text, cell_name
 
 MAX_PROBLEMS = 20
 MAX_CSV_BYTES = 256 * 2**20
@@ -28,13 +29,36 @@ _READ_CHUNK = 2**20
 
 COLUMN_ALIASES = {
     "indicator": ("indicator", "indicator_id", "id", "指标", "指标id", "指标编号", "指标代码"),
-    "period": ("period", "期间", "时期", "报告期", "统计期"),
-    "value": ("value", "数值", "值", "实际值", "完成值"),
+    "period": ("period", "期间", "时期", "报告期", "统计期", "年份", "年度", "统计年度"),
+    "value": ("value", "数值", "值", "实际值", "完成值", "实际完成值", "完成情况"),
     "note": ("note", "notes", "备注", "说明"),
     "plan": ("plan", "计划", "规划", "方案"),
     "unit": ("unit", "单位"),
 }
 REQUIRED_COLUMNS = ("indicator", "period", "value")
+NAME_ALIASES = ("name", "indicator_name", "指标名称", "名称")
+"""A column of indicator names, read as the indicator column when there is none."""
+HEADER_SEARCH_ROWS = 10
+"""The header is looked for in this many rows from the top, below any title rows."""
+
+PLACEHOLDERS = frozenset({"/", "-", "–", "—", "——", "--", "无", "暂无", "n/a", "na", "#n/a"})
+"""Cells that say "no figure" (after NFKC and case folding): read as not reported, and counted."""
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+UNIT_WORDS = {
+    "percent": ("%",), "person_times": ("人次",), "yuan": ("元",), "yuan_10k": ("万元",), "yuan_100m": ("亿元",),
+    "mu": ("亩",), "mu_10k": ("万亩",), "hectare": ("公顷",), "hectare_10k": ("万公顷",), "tonne": ("吨",),
+    "count": ("个",), "rank": ("名", "位"), "per_1000": ("‰",), "per_10000": ("‱",),
+}
+"""The measure words a value may carry after its number, per unit; an indicator's unit_label counts too."""
+MEASURE_WORDS = frozenset({w for words in UNIT_WORDS.values() for w in words} | set(
+    "个家人张所项名次处届种类部床位篇门间座支批本条例户台套"))
+"""Measure words known to mean a unit: one that doesn't fit the indicator is an error naming both."""
+_MEASURED = r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))(万|亿)?(.*)$"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_EDGES = f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$"
+"""Patterns compiled when first used (by re's cache), as most files need neither."""
+_SEP_LINE = re.compile(r"^\ufeff*sep=(.)$")
+_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 
 YES = {"yes", "y", "true", "1", "done", "是", "已完成", "完成", "已建成", "达标"}
 NO = {"no", "n", "false", "0", "not done", "否", "未完成", "未建成", "未达标"}
@@ -53,12 +77,14 @@ INDICATOR_ID, END, LINE, PERIOD, VALUE = range(5)
 
 @dataclass(frozen=True)
 class Actuals:
-    """The reports of one plan from one file: per indicator, its entries in date order, then file order."""
+    """The reports of one plan from one file: per indicator, its entries in date order, then file order.
+    `placeholders` counts the values that said "no figure" (/, -, 无, N/A …), read as not reported."""
 
     source: str
     encoding: str
     entries: dict[str, list[Entry]]
     warnings: tuple[Problem, ...] = ()
+    placeholders: int = 0
 
     def reports_for(self, indicator_id: str) -> list[Report]:
         """One indicator's reports, in period order (then file order)."""
@@ -68,25 +94,47 @@ class Actuals:
 
 @dataclass(frozen=True)
 class Table:
-    """A decoded CSV and where its columns are; rows are read on demand."""
+    """A decoded CSV or a workbook's sheet, and where its columns are. A CSV's rows are read on demand,
+    after the header on line `header_line`, split at `delimiter`; a sheet's are `records`, already text.
+    `notes` are warnings about how it was read (a header below title rows, sheets left out)."""
 
     source: str
     encoding: str
     text: str
     header: tuple[str, ...]
     columns: dict[str, int]
+    delimiter: str = ","
+    header_line: int = 1
+    records: list[tuple[int, list[str]]] | None = None
+    notes: tuple[Problem, ...] = ()
+
+    @property
+    def underscores(self) -> bool:
+        """Whether a cell may hold an underscore, which float() would read inside a number."""
+        return self.records is not None or "_" in self.text
 
     def rows(self):
-        """(line, cells) for every row after the header that is not blank."""
+        """(line, cells) for every row after the header that is not blank, its cells text."""
+        if self.records is not None:
+            for line, cells in self.records:
+                cells = list(map(as_text, cells))
+                if any(cell.strip() for cell in cells):
+                    yield line, cells
+            return
         for line, cells in self.numbered_rows():
             if any(cells) and any(cell.strip() for cell in cells):
                 yield line, cells
 
     def numbered_rows(self):
-        """(line, cells) for every row after the header, blank ones included (as [] or [''])."""
+        """(line, cells) for every row after the header, blank ones included (as [] or ['']). A workbook's
+        cells may be numbers or dates, not yet text (see workbook.Sheet)."""
+        if self.records is not None:
+            return iter(self.records)
         lines = self._lines
+        start = self.header_line
         if lines is not None:
-            return zip(itertools.count(2), map(str.split, itertools.islice(lines, 1, None), itertools.repeat(",")))
+            return zip(itertools.count(start + 1),
+                       map(str.split, itertools.islice(lines, start, None), itertools.repeat(self.delimiter)))
         return self._csv_rows()
 
     @functools.cached_property
@@ -95,10 +143,13 @@ class Table:
 
     def _csv_rows(self):
         """Rows numbered by the line they start on: a quoted cell may span lines."""
-        reader = csv.reader(io.StringIO(self.text, newline=""))
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         start = 1
         try:
-            next(reader)
+            for _ in reader:
+                if start >= self.header_line:
+                    break
+                start = reader.line_num + 1
             start = reader.line_num + 1
             for cells in reader:
                 yield start, cells
@@ -137,11 +188,29 @@ def _unquoted_lines(text: str) -> list[str] | None:
 
 
 def _canonical_column(name: str) -> str | None:
-    folded = unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "_")
+    """The column a header cell names: NFKC, without byte order marks, zero-width characters or a unit
+    in brackets (数值（%）), spaces inside ignored (指　标) or read as _ (indicator id)."""
+    folded = unicodedata.normalize("NFKC", name).lower()
+    for mark in _INVISIBLE:
+        folded = folded.replace(mark, "")
+    folded = _UNIT_SUFFIX.sub("", folded.strip()).strip()
+    joined = "_".join(folded.split())
+    closed = "".join(folded.split())
     for column, aliases in COLUMN_ALIASES.items():
-        if folded in aliases:
+        if joined in aliases or closed in aliases:
             return column
+    if joined in NAME_ALIASES or closed in NAME_ALIASES:
+        return "name"
     return None
+
+
+def clean_cell(text: str) -> str:
+    """A cell without surrounding white space (NBSP and the ideographic space included) or zero-width
+    characters."""
+    stripped = text.strip()
+    if stripped and (stripped[0] in _INVISIBLE or stripped[-1] in _INVISIBLE):
+        return re.sub(_EDGES, "", stripped)
+    return stripped
 
 
 def parse_number(text: str, allow_percent: bool) -> float:
@@ -177,6 +246,10 @@ def parse_yes_no(text: str) -> bool:
     raise InvalidValue("expected yes/no (是/否, 已完成/未完成, true/false)")
 
 
+class WrongUnit(InvalidValue):
+    """A value whose measure word contradicts the indicator's unit (12家 for a percentage)."""
+
+
 def parse_value(text: str, indicator: Indicator) -> float | str | bool:
     if indicator.value_type == "yes_no":
         return parse_yes_no(text)
@@ -186,16 +259,63 @@ def parse_value(text: str, indicator: Indicator) -> float | str | bool:
             levels = ", ".join(indicator.scale.levels) if indicator.scale else ""
             raise InvalidValue(f"expected a grade on the scale {levels}")
         return level
-    return parse_number(text, allow_percent=indicator.unit == "percent")
+    percent = indicator.unit == "percent"
+    try:
+        return parse_number(text, allow_percent=percent)
+    except InvalidValue as exc:
+        measured = _measured_number(text, indicator)
+        if measured is None:
+            raise exc from None
+        return measured
 
 
-SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+def unit_words(indicator: Indicator) -> tuple[str, ...]:
+    """The measure words that may follow a number of this indicator: its unit's and its unit_label."""
+    words = UNIT_WORDS.get(indicator.unit, ())
+    if indicator.unit_label:
+        words = (indicator.unit_label, *words)
+    return words
+
+
+def _measured_number(text: str, indicator: Indicator) -> float | None:
+    """A number followed by 万 or 亿 and/or a measure word (12个, 1380人次, 0.138万, 1.2亿元): its value in
+    the indicator's unit; None when the text is not of that form. A measure word that is another unit's is
+    WrongUnit."""
+    raw = "".join(unicodedata.normalize("NFKC", text).split())
+    match = re.match(_MEASURED, raw)
+    if match is None:
+        return None
+    digits, multiplier, word = match.groups()
+    if not multiplier and (not word or word == "%"):
+        return None
+    try:
+        number = parse_number(digits, allow_percent=False)
+    except InvalidValue:
+        return None
+    allowed = unit_words(indicator)
+    percent = indicator.unit == "percent"
+    if word and (multiplier or "") + word in allowed:
+        return number
+    if word and word not in allowed:
+        if (multiplier or "") + word in MEASURE_WORDS or word in MEASURE_WORDS or word.rstrip("数") in MEASURE_WORDS:
+            shown = "/".join(allowed) or indicator.unit
+            raise WrongUnit(f"the unit {quoted((multiplier or '') + word)} doesn't fit {indicator.id}, which is "
+                            f"counted in {shown} ({indicator.unit})")
+        return None
+    if multiplier and percent:
+        raise WrongUnit(f"{multiplier} (×{_MULTIPLIERS[multiplier]:,.0f}) on a percentage")
+    value = number * _MULTIPLIERS[multiplier] if multiplier else number
+    return float(f"{value:.12g}") if multiplier else value
+
+
+_UTF_16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+"""How a ZIP file (.xlsx, .xlsm, .ods) and an OLE2 file (.xls) begin: read as a workbook, not as text."""
 
 
 def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
-    """Text and the encoding it was read with: UTF-8 (with or without BOM), else GB18030."""
-    if data.startswith(SPREADSHEET_SIGNATURES):
-        raise ActualsError(Problem("csv-spreadsheet", "this is an Excel/WPS workbook, not CSV; save it as CSV (UTF-8)", source))
+    """Text and the encoding it was read with: UTF-16 with a byte order mark (Excel's "Unicode text"),
+    UTF-8 (with or without BOM), else GB18030."""
 
     def failed(message: str, exc: UnicodeDecodeError, offset: int = 0) -> ActualsError:
         start = exc.start + offset
@@ -212,6 +332,12 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         except ValueError as exc:
             raise ActualsError(Problem("csv-encoding", f"can't read with {quoted(encoding)}: {exc}",
                                        field="--encoding")) from None
+    for bom, name in _UTF_16_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[2:].decode(name), "utf-16"
+            except UnicodeDecodeError as exc:
+                raise failed(f"starts with a UTF-16 byte order mark but is not {name.upper()}", exc, 2) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -283,34 +409,141 @@ def _too_large(source: str) -> ActualsError:
         "split it into several files", source))
 
 
-def read_actuals(data: bytes, plan: Plan, source: str, encoding: str | None = None) -> Actuals:
-    """Reports for `plan` from a CSV; rows of a `plan` column that name another plan are left out."""
-    return read_reports(parse_table(data, source, encoding), plan)
+def read_actuals(data: bytes, plan: Plan, source: str, encoding: str | None = None, delimiter: str | None = None,
+                 sheet: str | None = None) -> Actuals:
+    """Reports for `plan` from a CSV, a text export or a workbook (its first sheet with a header, or
+    `sheet`); rows of a `plan` column that name another plan are left out."""
+    return read_reports(parse_table(data, source, encoding, delimiter, sheet), plan)
 
 
-def parse_table(data: bytes, source: str, encoding: str | None = None) -> Table:
+def parse_table(data: bytes, source: str, encoding: str | None = None, delimiter: str | None = None,
+                sheet: str | None = None) -> Table:
+    """The submission table of a CSV or text export; of a workbook, its first sheet with a header (or `sheet`),
+    with the sheets left out before it said in its notes."""
+    tables = parse_tables(data, source, encoding, delimiter, sheet, every_sheet=False)
+    return tables[0]
+
+
+def parse_tables(data: bytes, source: str, encoding: str | None = None, delimiter: str | None = None,
+                 sheet: str | None = None, every_sheet: bool = True) -> list[Table]:
+    """The submission tables of a file: one for a CSV or text export; for a workbook, every sheet whose
+    header fits (or only `sheet`; with `every_sheet` false, only the first that fits)."""
+    if data.startswith(WORKBOOK_SIGNATURES):
+        from tcmcheck import workbook
+
+        kind = workbook.kind_of(data)
+        if kind is not None:
+            return _sheet_tables(workbook.Workbook(data, source, kind), sheet, every_sheet)
     text, used = decode(data, source, encoding)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ActualsError(Problem("csv-nul-byte", "contains a NUL byte; is this really a CSV file?", source, line))
     if not text or text.isspace():
         raise ActualsError(Problem("csv-empty", "the file is empty; expected a header row indicator,period,value", source, 1))
-    header = _header(text, source)
-    return Table(source, used, text, header, _header_columns(header, source))
+    return [_text_table(text, source, used, delimiter)]
 
 
-def _header(text: str, source: str) -> tuple[str, ...]:
-    """The first row. A first line without quotes is split at commas, as csv.reader would read it,
-    without handing the whole text to csv.reader."""
-    ends = [end for end in (text.find("\n"), text.find("\r")) if end >= 0]
-    first = text[:min(ends)] if ends else text
-    if '"' not in first and len(first) <= csv.field_size_limit():
-        return tuple(first.split(",")) if first else ()
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _text_table(text: str, source: str, encoding: str, delimiter: str | None) -> Table:
+    """The header of a CSV or text export: in its first rows (below a `sep=` line and title rows), with
+    cells split at `delimiter`, else at tabs or commas, whichever finds the header."""
+    first = _first_lines(text, 1)[0]
+    skip = 0
+    separator = _SEP_LINE.match(first)
+    if separator:
+        skip = 1
+        delimiter = delimiter or separator.group(1)
+    if delimiter:
+        candidates = (delimiter,)
+    else:
+        candidates = ("\t", ",") if encoding == "utf-16" else (",", "\t")
+    tried = []
+    for candidate in candidates:
+        records = _head_records(text, source, candidate, skip)
+        found = _find_header(records, source)
+        if found is not None:
+            line, header, columns = found
+            notes = ()
+            title = next((cell.strip() for number, cells in records if number < line for cell in cells
+                          if cell.strip()), "")
+            if title:
+                notes = (Problem("csv-header-below-title",
+                                 f"the header is on line {line}; the {line - skip - 1} line(s) above it "
+                                 f"({quoted(title)}) were skipped", source, line),)
+            return Table(source, encoding, text, header, columns, candidate, line, None, notes)
+        tried.append(records)
+    raise _no_header(tried[0], source, delimiter)
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first `count` physical lines, ending at \\r\\n, \\r or \\n, without splitting the whole text."""
+    lines = []
+    start = 0
+    for match in _LINE_END.finditer(text):
+        lines.append(text[start:match.start()])
+        start = match.end()
+        if len(lines) == count:
+            return lines
+    if start < len(text) or not lines:
+        lines.append(text[start:])
+    return lines
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _head_records(text: str, source: str, delimiter: str, skip: int) -> list[tuple[int, list[str]]]:
+    """The first HEADER_SEARCH_ROWS rows after `skip` lines, each with the line it starts on."""
+    count = skip + HEADER_SEARCH_ROWS
+    lines = _first_lines(text, count)
+    if not any('"' in line for line in lines) and max(map(len, lines)) <= csv.field_size_limit():
+        return [(number, line.split(delimiter)) for number, line in enumerate(lines, start=1)][skip:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    start = 1
     try:
-        return tuple(next(reader))
+        for cells in reader:
+            if start > skip:
+                records.append((start, cells))
+            start = reader.line_num + 1
+            if len(records) == HEADER_SEARCH_ROWS:
+                break
     except csv.Error as exc:
-        raise _csv_error(exc, source, 1) from None
+        raise _csv_error(exc, source, start) from None
+    return records
+
+
+def _find_header(records: list[tuple[int, list]], source: str) -> tuple[int, tuple[str, ...], dict[str, int]] | None:
+    """(line, header, columns) of the first row that names every required column."""
+    for line, cells in records:
+        named = [_canonical_column(cell) if cell.__class__ is str else None for cell in cells]
+        if all(column in named for column in REQUIRED_COLUMNS) or (
+                "indicator" not in named and "name" in named and "period" in named and "value" in named):
+            header = tuple(cell if cell.__class__ is str else "" for cell in cells)
+            return line, header, _header_columns(header, source, line)
+    return None
+
+
+def _no_header(records: list[tuple[int, list]], source: str, delimiter: str | None) -> ActualsError:
+    """The error for a file whose first rows hold no header: what the likeliest row lacks."""
+    best_line, best = (records[0] if records else (1, []))
+    best_count = -1
+    for line, cells in records:
+        named = {_canonical_column(cell) for cell in cells if cell.__class__ is str}
+        count = len(named & set(REQUIRED_COLUMNS))
+        if count > best_count:
+            best_line, best, best_count = line, cells, count
+    named = {_canonical_column(cell) for cell in best if cell.__class__ is str}
+    missing = [column for column in REQUIRED_COLUMNS if column not in named]
+    hint = ""
+    if len(best) == 1 and any(mark in str(best[0]) for mark in ";|\t"):
+        hint = ("; the file seems separated by something other than commas or tabs: give --delimiter "
+                "(--delimiter ';') or save it as comma-separated CSV")
+    found = ", ".join(repr(str(cell)) for cell in best)
+    where = f" in the first {HEADER_SEARCH_ROWS} rows" if len(records) > 1 else ""
+    return ActualsError(Problem(
+        "csv-missing-column",
+        f"no {', '.join(missing)} column{where}; the header must name indicator, period and value "
+        f"(or 指标, 期间, 数值); found {found}{hint}", source, best_line))
 
 
 def _csv_error(exc: csv.Error, source: str, line: int) -> ActualsError:
@@ -321,29 +554,92 @@ def _csv_error(exc: csv.Error, source: str, line: int) -> ActualsError:
     return ActualsError(Problem("csv-syntax", str(exc), source, line))
 
 
-def _header_columns(header: tuple[str, ...], source: str) -> dict[str, int]:
+def _header_columns(header: tuple[str, ...], source: str, line: int = 1) -> dict[str, int]:
+    """Column -> index. Two columns naming one that is read are an error; of two notes (备注 and 说明), which
+    are not read, the first is kept. A column of names stands in for a missing indicator column."""
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         column = _canonical_column(name)
         if column is None:
             continue
         if column in columns:
+            if column in ("note", "name"):
+                continue
             raise ActualsError(Problem(
                 "csv-duplicate-column",
                 f"columns {header[columns[column]]!r} and {name!r} both name {column!r}",
-                source, 1, index + 1))
+                source, line, index + 1))
         columns[column] = index
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        hint = ""
-        if len(header) == 1 and any(mark in header[0] for mark in ";\t|"):
-            hint = "; the file seems separated by something other than commas: save it as comma-separated CSV"
-        raise ActualsError(Problem(
-            "csv-missing-column",
-            f"no {', '.join(missing)} column; the header must name indicator, period and value "
-            f"(or 指标, 期间, 数值); found {', '.join(repr(h) for h in header)}{hint}",
-            source, 1))
+    names = columns.pop("name", None)
+    if "indicator" not in columns and names is not None:
+        columns["indicator"] = names
     return columns
+
+
+def _sheet_tables(book, wanted: str | None, every_sheet: bool) -> list[Table]:
+    """The sheets whose header fits, as tables located `file.xlsx[Sheet]`; a sheet that is left out but
+    looks like a submission (a header that fits, or names some of the columns) is said in a note."""
+    names = book.names
+    if wanted is not None:
+        names = [_chosen_sheet(book, wanted)]
+    tables: list[Table] = []
+    skipped: list[tuple[str, str, bool]] = []
+    """(sheet, why, whether a warning says so)"""
+    for name in names:
+        values = book.values(name)
+        where = f"{book.source}[{name}]"
+        head = [(line, [cell if cell.__class__ is str else "" for cell in row])
+                for line, row in values[:HEADER_SEARCH_ROWS]]
+        found = _find_header(head, where)
+        if found is None:
+            named = {_canonical_column(cell) for _, row in head for cell in row} & set(REQUIRED_COLUMNS)
+            if wanted is not None:
+                raise _no_header(head, where, None) if head else ActualsError(Problem(
+                    "csv-empty", "the sheet is empty; expected a header row indicator,period,value", where))
+            if named:
+                missing = ", ".join(column for column in REQUIRED_COLUMNS if column not in named)
+                skipped.append((name, f"no {missing} column", True))
+            else:
+                skipped.append((name, "no header row" if values else "empty", False))
+            continue
+        if tables and not every_sheet:
+            skipped.append((name, "also has a header; only the first such sheet is read (choose with --sheet, "
+                                  "or check every sheet with summary)", True))
+            continue
+        line, header, columns = found
+        used = tuple(sorted({columns[c] for c in (*REQUIRED_COLUMNS, "plan", "unit") if c in columns}))
+        rows = book.rows(name, used, values[line - values[0][0] + 1:])
+        notes = ()
+        if line > head[0][0]:
+            title = next((cell.strip() for cell in head[0][1] if cell.strip()), "")
+            notes = (Problem("csv-header-below-title", f"the header is on line {line}; the {line - head[0][0]} "
+                             f"line(s) above it ({quoted(title)}) were skipped", where, line),)
+        tables.append(Table(where, book.kind, "", header, columns, ",", line, rows, notes))
+    if not tables:
+        reasons = "; ".join(f"{quoted(name)}: {reason}" for name, reason, _ in skipped) or "no sheets"
+        raise ActualsError(Problem(
+            "workbook-no-header",
+            f"no sheet has a header naming indicator, period and value (or 指标, 期间, 数值) in its first "
+            f"{HEADER_SEARCH_ROWS} rows ({reasons})", book.source))
+    told = [(name, reason) for name, reason, warned in skipped if warned]
+    if told:
+        said = "; ".join(f"{quoted(name)}: {reason}" for name, reason in told)
+        first = tables[0]
+        note = Problem("workbook-sheet-skipped", f"sheet(s) left out: {said}", book.source)
+        tables[0] = Table(first.source, first.encoding, first.text, first.header, first.columns, first.delimiter,
+                          first.header_line, first.records, first.notes + (note,))
+    return tables
+
+
+def _chosen_sheet(book, wanted: str) -> str:
+    """--sheet: a sheet's name, else its number from 1."""
+    if wanted in book.names:
+        return wanted
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(book.names):
+        return book.names[int(wanted) - 1]
+    listed = ", ".join(f"{number} {quoted(name)}" for number, name in enumerate(book.names, start=1))
+    raise ActualsError(Problem("workbook-no-sheet", f"no sheet {quoted(wanted)}; the sheets are {listed}",
+                               book.source, field="--sheet"))
 
 
 def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: frozenset[str] = frozenset()) -> Actuals:
@@ -357,7 +653,7 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
     collector = _Collector(table, plan, take_blank, expected)
     rows = table.numbered_rows()
     if table.columns.keys() <= {"indicator", "period", "value", "note"}:
-        _read_plain_rows(rows, collector, "_" in table.text)
+        _read_plain_rows(rows, collector, table.underscores)
     else:
         for line, cells in rows:
             collector.row(line, cells)
@@ -367,7 +663,9 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
 def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
     """Store the reports of plain rows directly and hand every other row to the collector. Plain: the
     header's cell count, a known indicator, a period, and a number inside the indicator's bounds or an
-    exact grade or yes/no spelling, for a period not yet reported."""
+    exact grade or yes/no spelling, for a period not yet reported. A workbook's number and date cells are
+    read as they are (float() of a number, the period of a date); `underscores` is true for a workbook, so
+    that a logical cell is not read as 1 or 0."""
     id_column, period_column, value_column = collector.required
     width = collector.width
     numbers, words, known_periods = collector.numbers, collector.words, _KNOWN_PERIODS
@@ -382,10 +680,10 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
                     raw = cells[value_column]
                     try:
                         value = float(raw)
-                    except ValueError:
+                    except (ValueError, TypeError):
                         value = None
                     if value is not None and lowest <= value <= highest and label not in reports \
-                            and not (underscores and "_" in raw):
+                            and not (underscores and (raw.__class__ is bool or raw.__class__ is str and "_" in raw)):
                         reports[label] = (indicator_id, end, line, period, value)
                         continue
                 elif cells[id_column] in words:
@@ -432,9 +730,16 @@ class _Collector:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.other_plans: dict[str, int] = {}
+        self.placeholders = 0
+        self.by_name: list[tuple[int, str, str]] = []
+        self.serials: list[tuple[int, list[str]]] | None = []
 
-    def row(self, line: int, cells: list[str]) -> None:
+    def row(self, line: int, cells: list) -> None:
         table, source = self.table, self.source
+        if table.records is not None:
+            cells = list(map(as_text, cells))
+            if self._error_cell(line, cells):
+                return
         if not any(cell.strip() for cell in cells):
             return
         if "plan" in table.columns:
@@ -449,26 +754,32 @@ class _Collector:
         if len(cells) > self.width or len(cells) <= max(self.required):
             self.problems.append(self._row_length(line, cells))
             return
-        raw_value = cells[value_column].strip()
+        raw_value = clean_cell(cells[value_column])
         if not raw_value:
             return
-        indicator_id = cells[id_column].strip()
-        indicator = self.indicators.get(indicator_id)
-        if indicator is None:
-            self.problems.append(Problem(
-                "csv-unknown-indicator",
-                f"no indicator {quoted(indicator_id)} in plan {self.plan.id}"
-                f"{_suggest(indicator_id, list(self.indicators))}",
-                source, line, id_column + 1, "indicator"))
+        if unicodedata.normalize("NFKC", raw_value).casefold() in PLACEHOLDERS:
+            self.placeholders += 1
             return
-        raw_period = cells[period_column]
+        indicator_id = clean_cell(cells[id_column])
+        indicator = self.indicators.get(indicator_id) or self._indicator_named(indicator_id, line, id_column)
+        if indicator is None:
+            return
+        raw_period = clean_cell(cells[period_column])
         try:
             period = parse_period(raw_period)
         except InvalidValue as exc:
+            if self.serials is not None and serial_date(raw_period) is not None:
+                self.serials.append((line, cells))
+                return
             self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
             return
         try:
             value = parse_value(raw_value, indicator)
+        except WrongUnit as exc:
+            self.problems.append(Problem(
+                "csv-wrong-unit", f"{quoted(raw_value)} for {indicator.id}: {exc}", source, line, value_column + 1,
+                "value"))
+            return
         except InvalidValue as exc:
             self.problems.append(Problem(
                 "csv-bad-value", f"{quoted(raw_value)} for {indicator.id}: {exc}", source, line, value_column + 1,
@@ -490,6 +801,87 @@ class _Collector:
         known[period.label] = (indicator.id, period.end, line, period, value)
         self.warnings.extend(_suspicious(indicator, value, raw_value, line, table.cell(cells, "unit"), source))
 
+    def _indicator_named(self, text: str, line: int, column: int) -> Indicator | None:
+        """The indicator an id cell names in another spelling: the id in another case, or the indicator's
+        exact Chinese or English name (said once in a warning). None, with the problem noted, when it
+        names none or several."""
+        by_id, by_name = _indicator_spellings(self.plan)
+        folded = _folded_name(text)
+        found = by_id.get(text.casefold())
+        if found is None:
+            candidates = by_name.get(folded, ())
+            if len(candidates) > 1:
+                self.problems.append(Problem(
+                    "csv-ambiguous-indicator", f"{quoted(text)} is the name of {len(candidates)} indicators of plan "
+                    f"{self.plan.id}: {', '.join(candidates)}; write the id", self.source, line, column + 1,
+                    "indicator"))
+                return None
+            if candidates:
+                found = candidates[0]
+                self.by_name.append((line, text, found))
+        if found is None:
+            self.problems.append(Problem(
+                "csv-unknown-indicator",
+                f"no indicator {quoted(text)} in plan {self.plan.id}{_suggest(text, list(self.indicators))}",
+                self.source, line, column + 1, "indicator"))
+            return None
+        return self.indicators[found]
+
+    def _error_cell(self, line: int, cells: list[str]) -> bool:
+        """A workbook error cell (#DIV/0!) in a column that is read: a problem naming the cell."""
+        found = False
+        fields = {index: name for name, index in self.table.columns.items() if name != "note"}
+        for column, field in sorted(fields.items()):
+            if column < len(cells) and cells[column].__class__ is ErrorCell:
+                sheet = self.source[self.source.rfind("[") + 1:-1]
+                if not re.fullmatch(r"[^\W\d]\w*", sheet):
+                    sheet = "'" + sheet.replace("'", "''") + "'"
+                self.problems.append(Problem(
+                    "workbook-error-cell", f"cell {sheet}!{cell_name(line, column + 1)} holds the error "
+                    f"{quoted(str(cells[column]))}, not a value; correct the formula or type the figure",
+                    self.source, line, column + 1, field))
+                found = True
+        return found
+
+    def _settle_serials(self) -> None:
+        """Excel date serials in the period column (45657): dates, when every other period cell is a date
+        or a serial too, said in a warning; otherwise each is an error naming what else the column holds."""
+        waiting, self.serials = self.serials, None
+        if not waiting:
+            return
+        column = self.required[1]
+        other = None
+        for line, cells in self.table.rows():
+            cell = clean_cell(cells[column]) if column < len(cells) else ""
+            if not cell or serial_date(cell) is not None:
+                continue
+            try:
+                period = parse_period(cell)
+            except InvalidValue:
+                continue
+            if period.start != period.end:
+                other = (line, cell)
+                break
+        for line, cells in waiting:
+            raw = clean_cell(cells[column])
+            day = serial_date(raw)
+            if other is not None:
+                self.problems.append(Problem(
+                    "csv-bad-period", f"{quoted(raw)} is not a period; as an Excel date serial it would be "
+                    f"{day.isoformat()}, but the period column also holds {quoted(other[1])} (line {other[0]}), "
+                    "so it is not read as one; write the period", self.source, line, column + 1, "period"))
+                continue
+            converted = list(cells)
+            converted[column] = day.isoformat()
+            self.row(line, converted)
+        if other is None:
+            line, cells = waiting[0]
+            raw = clean_cell(cells[column])
+            self.warnings.append(Problem(
+                "csv-date-serial", f"{len(waiting)} period(s) are Excel date serials, read as dates (first: "
+                f"{quoted(raw)} = {serial_date(raw).isoformat()}); format the period column as dates",
+                self.source, line, column + 1))
+
     def _row_length(self, line: int, cells: list[str]) -> Problem:
         message = f"{len(cells)} cells, the header has {self.width}"
         extra = len(cells) - self.width
@@ -504,16 +896,45 @@ class _Collector:
         return Problem("csv-row-length", f"{message}; a cell that holds a comma must be quoted", self.source, line)
 
     def finish(self) -> Actuals:
+        self._settle_serials()
         if self.problems:
             shown = self.problems[:MAX_PROBLEMS]
             raise ActualsError(*shown, omitted=len(self.problems) - len(shown))
         entries = {indicator_id: sorted(known.values()) for indicator_id, known in self.reports.items() if known}
-        warnings = _capped(self.warnings)
+        if self.by_name:
+            line, text, found = self.by_name[0]
+            self.warnings.append(Problem(
+                "csv-indicator-name", f"{len(self.by_name)} row(s) name the indicator instead of giving its id "
+                f"(first: {quoted(text)}, which is {found}); write the id, which stays the same when a name is "
+                "reworded", self.source, line))
+        warnings = self.table.notes + _capped(self.warnings)
         if self.other_plans:
             names = ", ".join(quoted(name) for name in self.other_plans)
             warnings += (Problem("csv-other-plan", f"rows for other plans were left out: {names}", self.source,
                                  min(self.other_plans.values())),)
-        return Actuals(self.source, self.table.encoding, entries, warnings)
+        return Actuals(self.source, self.table.encoding, entries, warnings, self.placeholders)
+
+
+def _folded_name(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _indicator_spellings(plan: Plan) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Per plan: case-folded id -> id, and folded Chinese or English name -> the ids of that name."""
+    return derived(_SPELLINGS, plan, _build_spellings)
+
+
+def _build_spellings(plan: Plan):
+    by_name: dict[str, list[str]] = {}
+    for indicator in plan.indicators:
+        for name in dict.fromkeys((_folded_name(indicator.name_zh), _folded_name(indicator.name_en))):
+            if name:
+                by_name.setdefault(name, []).append(indicator.id)
+    return ({i.id.casefold(): i.id for i in plan.indicators},
+            {name: tuple(ids) for name, ids in by_name.items()})
+
+
+_SPELLINGS: dict[int, tuple] = {}
 
 
 def _split_number(cells: list[str], start: int) -> str | None:

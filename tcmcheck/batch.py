@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from tcmcheck.actuals import parse_table, read_bytes, read_reports
+from tcmcheck.actuals import Table, parse_tables, read_bytes, read_reports
 from tcmcheck.engine import evaluate
 from tcmcheck.errors import ActualsError, Problem, TcmcheckError, UsageError
 from tcmcheck.model import Plan
@@ -28,7 +28,9 @@ REPORT_STARTS = ("file,plan,pass,on-track,lag,fail,no-data,worst", "plan,id,name
 class SummaryOptions:
     """How `summarise` checks files. `default_plan` is --plan; `output` is -o, which the search never
     hands on as a submission; `plan_ids` and `resolve` are the built-in plans and how one is loaded
-    by id (by default the shipped ones)."""
+    by id (by default the shipped ones). `history_files`: in a run of at most this many files, each
+    indicator's result keeps every report (`IndicatorResult.history`, for charts), and the files are
+    checked in one process."""
 
     as_of: date
     default_plan: Plan | None = None
@@ -38,6 +40,13 @@ class SummaryOptions:
     output: str | None = None
     plan_ids: tuple[str, ...] | None = None
     resolve: Callable[[str], Plan] | None = None
+    history_files: int = 0
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+SUBMISSION_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+"""What a directory search takes as a submission (in any case)."""
 
 
 @dataclass
@@ -49,10 +58,10 @@ class Search:
 
 
 def find_submissions(paths: Iterable[str], output: str | None = None) -> Search:
-    """Files as given; directories searched recursively for *.csv (any case), in name order, leaving
-    out hidden files and directories and not following links to directories. What the search finds
-    but can't read (a directory it can't list, a dangling or looping link, a FIFO or device) is
-    kept, with its error. The report `output` is left out when a searched directory holds it; any
+    """Files as given; directories searched recursively for submissions (SUBMISSION_SUFFIXES, in any
+    case), in name order, leaving out hidden files and directories, Excel's lock files (~$a.xlsx) and
+    links to directories. What the search finds but can't read (a directory it can't list, a dangling
+    or looping link, a FIFO or device) is kept, with its error. The report `output` is left out when a searched directory holds it; any
     other file there that is `output` is refused, as it would be overwritten."""
     own = identity(output) if output is not None else None
     search = Search()
@@ -77,7 +86,7 @@ def _search(directory: str, found: Search, own: tuple[int, int] | None, output: 
     for root, subdirectories, names in os.walk(directory, onerror=unreadable):
         subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
         for name in names:
-            if name.startswith(".") or not name.lower().endswith(".csv"):
+            if name.startswith(".") or name.startswith("~$") or not name.lower().endswith(SUBMISSION_SUFFIXES):
                 continue
             path = os.path.join(root, name)
             try:
@@ -252,11 +261,12 @@ def summarise(paths: Iterable[str], options: SummaryOptions,
     plans = _Plans(options.default_plan, plan_ids, options.resolve or _load_builtin)
     search = find_submissions(paths, options.output)
     files = search.files
+    history = len(files) <= options.history_files
 
     def check(path: str) -> list[Outcome]:
-        return _check_file(path, plans, search.errors, options)
+        return _check_file(path, plans, search.errors, options, history)
 
-    processes = workers.process_count(options.jobs, len(files))
+    processes = 1 if history else workers.process_count(options.jobs, len(files))
     if processes > 1:
         return Summary(options.as_of, tuple(workers.check_in_processes(
             files, check, processes, plans.all(), on_file, on_outcome)))
@@ -272,10 +282,11 @@ def summarise(paths: Iterable[str], options: SummaryOptions,
     return Summary(options.as_of, tuple(outcomes))
 
 
-def _check_file(path: str, plans: _Plans, found: dict[str, TcmcheckError], options: SummaryOptions) -> list[Outcome]:
+def _check_file(path: str, plans: _Plans, found: dict[str, TcmcheckError], options: SummaryOptions,
+                history: bool = False) -> list[Outcome]:
     """The outcomes of one file; anything that goes wrong is that file's error row, never the run's end."""
     try:
-        return _outcomes(path, plans, found, options)
+        return _outcomes(path, plans, found, options, history)
     except TcmcheckError as exc:
         return [Outcome(path, None, error=exc)]
     except Exception as exc:  # a bug: the file still gets its row, and the others are checked
@@ -283,7 +294,8 @@ def _check_file(path: str, plans: _Plans, found: dict[str, TcmcheckError], optio
             "internal-error", f"tcmcheck failed on this file ({type(exc).__name__}: {exc}); please report it", path)))]
 
 
-def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options: SummaryOptions) -> list[Outcome]:
+def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options: SummaryOptions,
+              history: bool = False) -> list[Outcome]:
     if path in found:
         return [Outcome(path, None, error=found[path])]
     try:
@@ -292,13 +304,23 @@ def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options
             raise ActualsError(Problem(
                 "csv-is-report", "a report of tcmcheck, not a submission; write reports outside the directories "
                 "searched, or name this file with -o so that the search leaves it out", path, 1))
-        table = parse_table(data, path, options.encoding)
+        tables = parse_tables(data, path, options.encoding, options.delimiter, options.sheet)
     except TcmcheckError as exc:
         try:
             fallback = plans.for_blank_cells(path)
         except TcmcheckError:
             fallback = None
         return [Outcome(path, fallback.id if fallback else None, error=exc)]
+    outcomes = []
+    for table in tables:
+        outcomes.extend(_table_outcomes(path, table, plans, options, history))
+    return outcomes
+
+
+def _table_outcomes(path: str, table: Table, plans: _Plans, options: SummaryOptions,
+                    history: bool) -> list[Outcome]:
+    """The outcomes of one table: a CSV, or one sheet of a workbook (reported as file.xlsx[sheet])."""
+    where = table.source
     cells = table.plan_cells()
     chosen: dict[str, tuple[Plan, bool]] = {}
     for cell in cells:
@@ -308,8 +330,8 @@ def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options
         if plan is None:
             line = next(line for line, row in table.rows() if table.cell(row, "plan") == cell)
             error = ActualsError(Problem("csv-unknown-plan", f"no plan {quoted(cell)}; {plans.described()}",
-                                         path, line, table.columns["plan"] + 1, "plan"))
-            return [Outcome(path, None, error=error)]
+                                         where, line, table.columns["plan"] + 1, "plan"))
+            return [Outcome(where, None, error=error)]
         chosen.setdefault(plan.id, (plan, False))
     if not cells or "" in cells:
         fallback = plans.for_blank_cells(path)
@@ -318,17 +340,17 @@ def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options
             error = ActualsError(Problem(
                 "csv-no-plan",
                 "can't tell which plan this is for: add a plan column, start the file name with a plan id or "
-                "city name (jiangmen-2024Q4.csv, 江门-2024Q4.csv), or pass --plan", path, line))
-            return [Outcome(path, None, error=error)]
+                "city name (jiangmen-2024Q4.csv, 江门-2024Q4.csv), or pass --plan", where, line))
+            return [Outcome(where, None, error=error)]
         chosen[fallback.id] = (fallback, True)
     outcomes = []
     for plan_id, (plan, take_blank) in chosen.items():
         try:
             result = evaluate(plan, read_reports(table, plan, take_blank=take_blank, expected=frozenset(cells)),
-                              options.as_of)
+                              options.as_of, history=history)
             if options.strict:
                 result.raise_warnings()
-            outcomes.append(Outcome(path, plan_id, result=result))
+            outcomes.append(Outcome(where, plan_id, result=result))
         except TcmcheckError as exc:
-            outcomes.append(Outcome(path, plan_id, error=exc))
+            outcomes.append(Outcome(where, plan_id, error=exc))
     return outcomes

@@ -7,7 +7,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from tcmcheck.errors import InvalidValue
 from tcmcheck.text import quoted
@@ -20,7 +20,7 @@ _PATTERNS = [
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "day"),
     (re.compile(r"^(\d{4})-?Q([1-4])$", re.I), "quarter"),
     (re.compile(r"^(\d{4})-?H([12])$", re.I), "half"),
-    (re.compile(r"^(\d{4})年$"), "year"),
+    (re.compile(r"^(\d{4})年(?:度|全年)?$"), "year"),
     (re.compile(r"^(\d{4})年(\d{1,2})月$"), "month"),
     (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"), "day"),
     (re.compile(r"^(\d{4})年第?([1-4一二三四])季度?$"), "quarter"),
@@ -66,7 +66,14 @@ def parse_period(text: object) -> Period:
 
 @functools.lru_cache(maxsize=8192)
 def _parse_period(text: str) -> Period:
-    raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    timed = _DATE_AND_TIME.match(raw)
+    if timed:
+        if any(float(part) for part in timed.group(2, 3, 4) if part):
+            raise InvalidValue(f"{quoted(text)} is a date and a time of day; a period is a date (2024-06-30), a "
+                               "month, a quarter or a year")
+        raw = timed.group(1)
+    raw = raw.replace(" ", "")
     for pattern, kind in _PATTERNS:
         match = pattern.match(raw)
         if match:
@@ -77,6 +84,28 @@ def _parse_period(text: str) -> Period:
     raise InvalidValue(
         f"{quoted(text)} is not a period; expected 2024, 2024-06, 2024-06-15, 2024Q2 or 2024H1"
     )
+
+
+_DATE_AND_TIME = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:T| +)(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?$")
+"""A date with a time of day, as spreadsheets export a date cell (2024-12-31 00:00:00): a day at midnight."""
+SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+"""An Excel date serial as a text export writes a date cell: 45657 is 2024-12-31."""
+SERIAL_RANGE = (20090, 73050)
+"""The serials read as dates: 1955-01-01 to 2099-12-31."""
+
+
+def serial_date(text: str) -> date | None:
+    """The day an Excel date serial names (1900 date system), or None when `text` is not one in SERIAL_RANGE."""
+    text = text.strip()
+    if not SERIAL.match(text):
+        return None
+    number = int(float(text))
+    if not SERIAL_RANGE[0] <= number <= SERIAL_RANGE[1]:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=number)
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_date(text: object) -> date:

@@ -338,15 +338,23 @@ def test_a_gbk_file_read_as_utf_8_is_located(tmp_path):
     assert result.stderr == f"{path}:1: csv-encoding: not valid utf-8 (byte 2)\n"
 
 
-def test_utf_16_needs_the_encoding_given(tmp_path):
+def test_utf_16_with_a_byte_order_mark_needs_no_flag(tmp_path):
     path = tmp_path / "sub.csv"
     path.write_text(SAMPLE_CSV.read_text("utf-8"), "utf-16")
-    detected = status(path)
-    assert detected.exit_code == 2
-    assert detected.stderr == (f"{path}:1: csv-encoding: neither UTF-8 nor GB18030/GBK; save the file as UTF-8 or "
-                               "give --encoding (byte 0)\n")
-    given = status(path, "--encoding", "utf-16")
-    assert given.exit_code == 1 and given.stderr == ""
+    detected = status(path, "--format", "json")
+    given = status(path, "--format", "json", "--encoding", "utf-16")
+    plain = status(SAMPLE_CSV, "--format", "json")
+    assert detected.exit_code == given.exit_code == plain.exit_code == 1
+    assert detected.stderr == given.stderr == ""
+    assert json.loads(detected.stdout)["indicators"] == json.loads(plain.stdout)["indicators"]
+
+
+def test_utf_16_without_a_byte_order_mark_is_not_guessed(tmp_path):
+    path = tmp_path / "sub.csv"
+    path.write_bytes(SAMPLE_CSV.read_text("utf-8").encode("utf-16-le"))
+    result = status(path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1: csv-nul-byte: contains a NUL byte")
 
 
 def test_latin_1_is_neither_utf_8_nor_gb18030(tmp_path):

@@ -20,6 +20,8 @@ AS_OF = {
     "yiwu-2025.csv": ["2024-12-31", "2025-12-31"],
 }
 ALL = {"pass", "on-track", "lag", "fail", "no-data"}
+# workbook examples (tests/test_workbooks.py checks them): each is a copy of the CSV of the same name
+WORKBOOKS = {"jiangmen-2024.xlsx": "jiangmen-2024.csv"}
 
 
 def status(example, as_of, *extra):
@@ -61,5 +63,6 @@ def test_summary_over_the_examples_directory():
     result = CliRunner().invoke(main, ["summary", str(EXAMPLES), "--as-of", "2024-12-31", "--format", "json"])
     document = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert sorted(f["plan"] for f in document["files"]) == sorted(name.split("-")[0] for name in AS_OF)
+    workbooks = [name.split("-")[0] for name in WORKBOOKS]
+    assert sorted(f["plan"] for f in document["files"]) == sorted([name.split("-")[0] for name in AS_OF] + workbooks)
     assert document["errors"] == 0
