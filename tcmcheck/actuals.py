@@ -12,7 +12,7 @@ import re
 import stat
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
@@ -29,12 +29,15 @@ _READ_CHUNK = 2**20
 
 COLUMN_ALIASES = {
     "indicator": ("indicator", "indicator_id", "id", "指标", "指标id", "指标编号", "指标代码"),
-    "period": ("period", "期间", "时期", "报告期", "统计期", "年份", "年度", "统计年度"),
+    "period": ("period", "期间", "时期", "报告期", "统计期", "年份", "年度", "统计年度", "due", "到期", "期限"),
     "value": ("value", "数值", "值", "实际值", "完成值", "实际完成值", "完成情况"),
     "note": ("note", "notes", "备注", "说明"),
     "plan": ("plan", "计划", "规划", "方案"),
     "unit": ("unit", "单位"),
+    "region": ("region", "区县", "县区", "县", "县市区", "地区", "行政区", "行政区划"),
 }
+CITY_WIDE = ("全市", "市本级", "合计", "全市合计")
+"""Region cells that mean the city as a whole, as a blank cell or the city's own name do."""
 REQUIRED_COLUMNS = ("indicator", "period", "value")
 NAME_ALIASES = ("name", "indicator_name", "指标名称", "名称")
 """A column of indicator names, read as the indicator column when there is none."""
@@ -72,7 +75,8 @@ Entry = tuple[str, date, int, Period, float | str | bool]
 """One report as evaluation reads it: (indicator id, period end, line, period, value), its fields read
 with the indices below. A plain tuple, the cheapest to build, as one is built for every row. One
 indicator's entries sort by period end, then line."""
-INDICATOR_ID, END, LINE, PERIOD, VALUE = range(5)
+INDICATOR_ID, END, LINE, PERIOD, VALUE, SOURCE = range(6)
+"""SOURCE, the file, is there only in entries merged from several files."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,10 @@ class Actuals:
     entries: dict[str, list[Entry]]
     warnings: tuple[Problem, ...] = ()
     placeholders: int = 0
+    regional: dict[str, dict[str, list[Entry]]] = field(default_factory=dict)
+    """Per indicator, per region (its full name), the region rows' entries in date order."""
+    regions: tuple[str, ...] = ()
+    """The regions the submission names, in order of first appearance."""
 
     def reports_for(self, indicator_id: str) -> list[Report]:
         """One indicator's reports, in period order (then file order)."""
@@ -652,7 +660,7 @@ def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: fr
     through `_Collector.row`, which applies every check."""
     collector = _Collector(table, plan, take_blank, expected)
     rows = table.numbered_rows()
-    if table.columns.keys() <= {"indicator", "period", "value", "note"}:
+    if table.columns.keys() <= {"indicator", "period", "value", "note", "region"}:
         _read_plain_rows(rows, collector, table.underscores)
     else:
         for line, cells in rows:
@@ -669,12 +677,22 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
     id_column, period_column, value_column = collector.required
     width = collector.width
     numbers, words, known_periods = collector.numbers, collector.words, _KNOWN_PERIODS
+    region_column, region_cells, region_reports = collector.region_column, collector.region_cells, \
+        collector.region_reports
     for line, cells in rows:
         if len(cells) == width:
+            region = None
+            if region_column is not None:
+                region = region_cells.get(cells[region_column], _UNSEEN)
+                if region is _UNSEEN:
+                    collector.row(line, cells)
+                    continue
             known = known_periods.get(cells[period_column]) or _known_period(cells[period_column])
             if known is not None:
                 period, label, end = known
                 number = numbers.get(cells[id_column])
+                if number is not None and region is not None:
+                    number = (number[0], region_reports(number[0], region), number[2], number[3])
                 if number is not None:
                     indicator_id, reports, lowest, highest = number
                     raw = cells[value_column]
@@ -688,11 +706,16 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
                         continue
                 elif cells[id_column] in words:
                     indicator_id, reports, spellings = words[cells[id_column]]
+                    if region is not None:
+                        reports = region_reports(indicator_id, region)
                     value = spellings.get(cells[value_column])
                     if value is not None and label not in reports:
                         reports[label] = (indicator_id, end, line, period, value)
                         continue
         collector.row(line, cells)
+
+
+_UNSEEN = object()
 
 
 _KNOWN_PERIODS: dict[str, tuple[Period, str, date]] = {}
@@ -732,6 +755,11 @@ class _Collector:
         self.other_plans: dict[str, int] = {}
         self.placeholders = 0
         self.by_name: list[tuple[int, str, str]] = []
+        self.region_column = table.columns.get("region")
+        self.region_cells: dict[object, str | None] = {}
+        """Region cells already read: the cell as it stands -> the region's full name, or None for the city."""
+        self.regional: dict[tuple[str, str], dict[str, Entry]] = {}
+        self.region_order: dict[str, None] = {}
         self.serials: list[tuple[int, list[str]]] | None = []
 
     def row(self, line: int, cells: list) -> None:
@@ -785,21 +813,65 @@ class _Collector:
                 "csv-bad-value", f"{quoted(raw_value)} for {indicator.id}: {exc}", source, line, value_column + 1,
                 "value"))
             return
-        known = self.reports[indicator.id]
+        region = None
+        if self.region_column is not None:
+            region = self._region(cells, line)
+            if region is _UNSEEN:
+                return
+        known = self.reports[indicator.id] if region is None else self.region_reports(indicator.id, region)
         earlier = known.get(period.label)
         if earlier is not None:
+            what = f"{indicator.id} for {period}" + (f" in {region}" if region else "")
             if earlier[VALUE] != value:
                 self.problems.append(Problem(
                     "csv-duplicate-report",
-                    f"{indicator.id} for {period} is {quoted(raw_value)} here but {quoted(_shown(earlier[VALUE]))} "
+                    f"{what} is {quoted(raw_value)} here but {quoted(_shown(earlier[VALUE]))} "
                     f"on line {earlier[LINE]}", source, line, value_column + 1, "value"))
             else:
                 self.warnings.append(Problem(
-                    "csv-repeated-report", f"{indicator.id} for {period} repeats line {earlier[LINE]}; read once",
-                    source, line))
+                    "csv-repeated-report", f"{what} repeats line {earlier[LINE]}; read once", source, line))
             return
         known[period.label] = (indicator.id, period.end, line, period, value)
         self.warnings.extend(_suspicious(indicator, value, raw_value, line, table.cell(cells, "unit"), source))
+
+    def region_reports(self, indicator_id: str, region: str) -> dict[str, Entry]:
+        """One region's reports of an indicator: period label -> entry."""
+        key = (indicator_id, region)
+        known = self.regional.get(key)
+        if known is None:
+            known = self.regional[key] = {}
+        return known
+
+    def _region(self, cells: list, line: int):
+        """The region a row is for: its full name, None for the city (a blank cell, 全市 or the city's
+        name), or _UNSEEN after noting an unknown region as a problem."""
+        raw = cells[self.region_column] if self.region_column < len(cells) else ""
+        if raw in self.region_cells:
+            return self.region_cells[raw]
+        text = clean_cell(raw)
+        folded = unicodedata.normalize("NFKC", text).replace(" ", "")
+        if not folded or folded in CITY_WIDE or self.plan.is_named(folded):
+            region = None
+        elif not self.plan.regions:
+            region = folded
+        else:
+            region = region_names(self.plan).get(folded)
+            if region is None:
+                import difflib
+
+                names = list(region_names(self.plan))
+                close = difflib.get_close_matches(folded, names, n=3, cutoff=0.3)
+                hint = f"; did you mean {', '.join(dict.fromkeys(region_names(self.plan)[n] for n in close))}?" \
+                    if close else ""
+                self.problems.append(Problem(
+                    "csv-unknown-region", f"no region {quoted(text)} in plan {self.plan.id}{hint} "
+                    f"(its regions: {', '.join(r.zh for r in self.plan.regions)})", self.source, line,
+                    self.region_column + 1, "region"))
+                return _UNSEEN
+        self.region_cells[raw] = region
+        if region is not None:
+            self.region_order.setdefault(region, None)
+        return region
 
     def _indicator_named(self, text: str, line: int, column: int) -> Indicator | None:
         """The indicator an id cell names in another spelling: the id in another case, or the indicator's
@@ -912,7 +984,66 @@ class _Collector:
             names = ", ".join(quoted(name) for name in self.other_plans)
             warnings += (Problem("csv-other-plan", f"rows for other plans were left out: {names}", self.source,
                                  min(self.other_plans.values())),)
-        return Actuals(self.source, self.table.encoding, entries, warnings, self.placeholders)
+        regional: dict[str, dict[str, list[Entry]]] = {}
+        for (indicator_id, region), known in self.regional.items():
+            if known:
+                regional.setdefault(indicator_id, {})[region] = sorted(known.values())
+        return Actuals(self.source, self.table.encoding, entries, warnings, self.placeholders, regional,
+                       tuple(self.region_order))
+
+
+def merge_actuals(parts: list[Actuals]) -> Actuals:
+    """Several files read as one submission. A report given in two files with the same value is read
+    once, with a warning; with different values it is an error naming both files and lines."""
+    if len(parts) == 1:
+        return parts[0]
+    problems: list[Problem] = []
+    warnings: list[Problem] = [w for part in parts for w in part.warnings]
+
+    def merged(streams) -> list[Entry]:
+        kept: dict[str, Entry] = {}
+        for source, entries in streams:
+            for entry in entries:
+                entry = entry[:SOURCE] + (source,)
+                earlier = kept.get(entry[PERIOD].label)
+                if earlier is None:
+                    kept[entry[PERIOD].label] = entry
+                    continue
+                where = f"{entry[INDICATOR_ID]} for {entry[PERIOD]}"
+                if earlier[VALUE] != entry[VALUE]:
+                    problems.append(Problem(
+                        "csv-duplicate-report", f"{where} is {quoted(_shown(entry[VALUE]))} here but "
+                        f"{quoted(_shown(earlier[VALUE]))} in {earlier[SOURCE]} on line {earlier[LINE]}",
+                        source, entry[LINE], field="value"))
+                else:
+                    warnings.append(Problem("csv-repeated-report", f"{where} repeats {earlier[SOURCE]} line "
+                                            f"{earlier[LINE]}; read once", source, entry[LINE]))
+        return sorted(kept.values(), key=lambda entry: (entry[END], entry[SOURCE], entry[LINE]))
+
+    entries = {indicator_id: merged((part.source, part.entries[indicator_id]) for part in parts
+                                    if indicator_id in part.entries)
+               for indicator_id in dict.fromkeys(i for part in parts for i in part.entries)}
+    regional: dict[str, dict[str, list[Entry]]] = {}
+    for indicator_id in dict.fromkeys(i for part in parts for i in part.regional):
+        for region in dict.fromkeys(r for part in parts for r in part.regional.get(indicator_id, {})):
+            regional.setdefault(indicator_id, {})[region] = merged(
+                (part.source, part.regional[indicator_id][region]) for part in parts
+                if region in part.regional.get(indicator_id, {}))
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        raise ActualsError(*shown, omitted=len(problems) - len(shown))
+    return Actuals(", ".join(part.source for part in parts), parts[0].encoding, entries, tuple(warnings),
+                   sum(part.placeholders for part in parts), regional,
+                   tuple(dict.fromkeys(r for part in parts for r in part.regions)))
+
+
+def region_names(plan: Plan) -> dict[str, str]:
+    """Per plan: every name of a region (full and short, NFKC) -> its full name."""
+    return derived(_REGION_NAMES, plan, lambda plan: {
+        unicodedata.normalize("NFKC", name).replace(" ", ""): region.zh for region in plan.regions for name in region.names})
+
+
+_REGION_NAMES: dict[int, tuple] = {}
 
 
 def _folded_name(text: str) -> str:

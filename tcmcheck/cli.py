@@ -37,21 +37,48 @@ def _as_of(ctx, param, value: str | None) -> date:
         raise click.BadParameter(str(exc)) from None
 
 
-def _fail_on(ctx, param, value: str) -> frozenset[Status]:
-    if value.strip().lower() == "none":
-        return frozenset()
+def _statuses(value: str, alternative: str) -> frozenset[Status]:
     chosen = set()
     for word in value.split(","):
         try:
             chosen.add(Status(word.strip().lower()))
         except ValueError:
             raise click.BadParameter(
-                f"{word.strip()!r} is not a status; use {', '.join(s.value for s in STATUSES)} or none") from None
+                f"{word.strip()!r} is not a status; use {', '.join(s.value for s in STATUSES)}{alternative}") from None
     return frozenset(chosen)
 
 
-def _emit(text: str, output: str | None, inputs: tuple[str, ...] = (), overwrite: bool = True) -> None:
-    if output is None or output == "-":
+def _fail_on(ctx, param, value: str) -> frozenset[Status]:
+    if value.strip().lower() == "none":
+        return frozenset()
+    return _statuses(value, " or none")
+
+
+def _only(ctx, param, value: str | None) -> frozenset[Status] | None:
+    return None if value is None else _statuses(value, "")
+
+
+def _locale_lang() -> str:
+    """zh when the locale's language is Chinese (LC_ALL, else LC_MESSAGES, else LANG, as POSIX reads
+    them), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _emit(text: str | bytes, output: str | None, inputs: tuple[str, ...] = (), overwrite: bool = True,
+          bom: bool = False) -> None:
+    """`bom`: start with a UTF-8 byte order mark, when the text is written as UTF-8 (always to a file).
+    Bytes (a binary format's report) go only to a file, as they are; `_formatter` refuses them otherwise."""
+    if isinstance(text, bytes):
+        from tcmcheck.output import write_atomic
+
+        write_atomic(output, text, inputs, overwrite)
+    elif output is None or output == "-":
+        if bom and _writes_utf8(sys.stdout):
+            text = "\ufeff" + text
         if "\x1b" in text:
             click.echo(text, nl=False)  # strips escape sequences when standard output is not a terminal
         else:
@@ -60,7 +87,16 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...] = (), overwrite
     else:
         from tcmcheck.output import write_atomic
 
-        write_atomic(output, text, inputs, overwrite)
+        write_atomic(output, ("\ufeff" if bom else "") + text, inputs, overwrite)
+
+
+def _writes_utf8(stream) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _given_plan(reference: str, use: str = ""):
@@ -81,21 +117,74 @@ def _given_plan(reference: str, use: str = ""):
     return plan
 
 
-def _color(output: str | None) -> bool:
-    return (output is None or output == "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def _to_terminal(output: str | None) -> bool:
+    return (output is None or output == "-") and sys.stdout.isatty()
 
 
-def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Status]):
-    """The writer of this run's report."""
+def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Status],
+               only: frozenset[Status] | None = None, sort: str | None = None):
+    """The writer of this run's report. On a terminal the table is as wide as the terminal (COLUMNS
+    when set), coloured unless NO_COLOR is set, and worst first unless --sort says otherwise."""
     from tcmcheck.formats import formatter
     from tcmcheck.formats.interface import RenderOptions
 
-    if _color(output):
+    terminal = _to_terminal(output)
+    width = 160
+    if terminal:
         import shutil
 
         width = shutil.get_terminal_size((160, 24)).columns
-        return formatter(fmt, RenderOptions(lang=lang, color=True, width=width, fail_on=fail_on))
-    return formatter(fmt, RenderOptions(lang=lang, color=False, width=160, fail_on=fail_on))
+    if sort is None:
+        sort = "status" if terminal and fmt == "table" else "document"
+    report = formatter(fmt, RenderOptions(lang=lang, color=terminal and "NO_COLOR" not in os.environ, width=width,
+                                          fail_on=fail_on, only=only, sort=sort))
+    if report.binary and (output is None or output == "-"):
+        from tcmcheck.errors import Problem, UsageError
+
+        raise UsageError(Problem("output-needs-file", f"--format {fmt} writes a binary file, not text for a terminal "
+                                 f"or a pipe; name the file with -o, as in -o report.{fmt}", field="-o"))
+    return report
+
+
+def _region_view(result, name: str):
+    """The result narrowed to the region `name` names (full name or short form)."""
+    from tcmcheck.actuals import region_names
+    from tcmcheck.errors import Problem, UsageError
+    from tcmcheck.regions import narrowed
+
+    folded = name.strip().replace(" ", "")
+    known = [summary.region for summary in result.regions]
+    region = region_names(result.plan).get(folded, folded)
+    if region not in known:
+        raise UsageError(Problem("region-unknown", f"no region {name!r} in this submission; its regions: "
+                                 f"{', '.join(known) or 'none'}", field="--region"))
+    return narrowed(result, region)
+
+
+def _bom(fmt: str, lang: str, bom: bool | None) -> bool:
+    """--bom/--no-bom, by default on under --lang zh; for --format csv only."""
+    if bom and fmt != "csv":
+        raise click.BadParameter(f"a byte order mark is for --format csv, not {fmt}", param_hint="--bom")
+    return fmt == "csv" and (lang == "zh" if bom is None else bom)
+
+
+def _step_summary(fmt: str, report, render) -> None:
+    """With --format github inside a GitHub Actions step, the whole report as Markdown, appended to the
+    step's summary page ($GITHUB_STEP_SUMMARY) as GitHub asks."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt != "github" or not path:
+        return
+    from tcmcheck.formats import formatter
+
+    text = render(formatter("markdown", report.options))
+    try:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.write(text + "\n")
+    except OSError as exc:
+        from tcmcheck.errors import Problem, UsageError
+
+        raise UsageError(Problem("output-unwritable", exc.strerror or str(exc), path,
+                                 field="GITHUB_STEP_SUMMARY")) from None
 
 
 as_of_option = click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
@@ -104,17 +193,43 @@ fail_on_option = click.option("--fail-on", "fail_on", callback=_fail_on, default
                               metavar="STATUS[,STATUS...]|none",
                               help="Exit 1 when any indicator has one of these statuses.")
 encoding_option = click.option("--encoding", help="Read CSVs in this encoding instead of detecting UTF-8 or GB18030.")
+
+
+def _delimiter(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "space": " "}.get(value.lower(), value)
+    if len(named) != 1 or named in "\"\r\n":
+        raise click.BadParameter(f"{value!r} is not one character; give ';', '|', tab, …")
+    return named
+
+
+delimiter_option = click.option("--delimiter", callback=_delimiter, metavar="CHAR",
+                                help="Split text files at CHAR (';', '|', tab) instead of detecting tab or comma.")
+sheet_option = click.option("--sheet", metavar="NAME|NUMBER",
+                            help="Read this sheet of a workbook (its name, or its number from 1) instead of the first "
+                                 "with a header.")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
-                           help="Language of names and details.")
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=_locale_lang,
+                           show_default="zh for a Chinese locale (LC_ALL, LC_MESSAGES, LANG), else en",
+                           help="Language of names, statuses and details.")
+only_option = click.option("--only", callback=_only, metavar="STATUS[,STATUS...]",
+                           help="Show only indicators with these statuses (the counts still cover all of them).")
+sort_option = click.option("--sort", type=click.Choice(["status", "document"]),
+                           help="status: worst first; document: the plan's order.  [default: status for the table "
+                                "on a terminal, else document]")
+bom_option = click.option("--bom/--no-bom", default=None,
+                          help="With --format csv: start with a UTF-8 byte order mark, so Excel opens it cleanly.  "
+                               "[default: --bom under --lang zh]")
 output_option = click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
 
 
 def report_options(command):
     """The options `status` and `summary` share."""
-    for option in reversed((as_of_option, format_option, fail_on_option, lang_option, output_option,
-                            encoding_option, strict_option)):
+    for option in reversed((as_of_option, format_option, fail_on_option, only_option, sort_option, lang_option,
+                            output_option, encoding_option, delimiter_option, sheet_option, strict_option,
+                            bom_option)):
         command = option(command)
     return command
 
@@ -176,11 +291,13 @@ def validate(plans: tuple[str, ...]) -> None:
 @click.option("--period", metavar="PERIOD", help="Fill the period column (2024, 2024Q4, 2024-06, ...).")
 @click.option("--with-plan", is_flag=True, help="Add a plan column, for submissions that mix plans.")
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel opens the file cleanly.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]),
+              help="csv, or xlsx: a workbook with drop-downs, checks and instructions (needs -o). "
+                   "Default: xlsx for -o FILE.xlsx, else csv.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def template(plan: str, lang: str, output: str | None, period: str | None, with_plan: bool, bom: bool,
-             force: bool) -> None:
-    """A blank submission CSV for PLAN: one row per indicator, ready to fill in."""
-    from tcmcheck import views
+             fmt: str | None, force: bool) -> None:
+    """A blank submission for PLAN, a CSV or an .xlsx workbook: one row per indicator, ready to fill in."""
     from tcmcheck.spec import resolve_plan
 
     if period is not None:
@@ -188,28 +305,67 @@ def template(plan: str, lang: str, output: str | None, period: str | None, with_
             period = parse_period(period).label
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from None
+    fmt = fmt or _template_format(output)
+    if fmt == "xlsx":
+        if output is None or output == "-":
+            raise click.UsageError("an .xlsx workbook is binary: write it to a file with -o FILE.xlsx")
+        if bom:
+            raise click.UsageError("--bom is for CSV templates; a workbook needs none")
+        from tcmcheck.output import write_atomic
+        from tcmcheck.template_xlsx import template_workbook
+
+        workbook = template_workbook(resolve_plan(plan), lang, period=period, with_plan=with_plan)
+        write_atomic(output, workbook, inputs=(plan,), overwrite=force)
+        return
+    from tcmcheck import views
+
     text = views.template_csv(resolve_plan(plan), lang, period=period, with_plan=with_plan)
     _emit(("\ufeff" if bom else "") + text, output, inputs=(plan,), overwrite=force)
 
 
+def _template_format(output: str | None) -> str:
+    """xlsx for -o FILE.xlsx, else csv; other workbook suffixes are refused, as only .xlsx is written."""
+    suffix = Path(output).suffix.lower() if output else ""
+    if suffix in (".xls", ".xlsm", ".ods"):
+        raise click.BadParameter(f"tcmcheck writes workbooks as .xlsx, not {suffix}: name the file .xlsx, "
+                                 "or pass --format csv", param_hint="-o")
+    return "xlsx" if suffix == ".xlsx" else "csv"
+
+
 @main.command()
 @click.argument("plan")
-@click.argument("actuals", metavar="ACTUALS.csv")
+@click.argument("actuals_files", nargs=-1, required=True, metavar="ACTUALS...")
+@click.option("--targets", "targets", metavar="FILE",
+              help="Regions' own targets (分解目标): a file of indicator, region, due and value.")
+@click.option("--region", "region", metavar="NAME", help="Show one region's view: its own statuses and figures.")
 @report_options
-def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[Status], lang: str,
-           output: str | None, encoding: str | None, strict: bool) -> None:
-    """Compare ACTUALS.csv (or - for standard input) with PLAN's targets."""
-    from tcmcheck.actuals import read_actuals, read_bytes
+def status(plan: str, actuals_files: tuple[str, ...], targets: str | None, region: str | None, as_of: date, fmt: str,
+           fail_on: frozenset[Status],
+           only: frozenset[Status] | None, sort: str | None, lang: str, output: str | None, encoding: str | None,
+           strict: bool, bom: bool | None, delimiter: str | None, sheet: str | None) -> None:
+    """Compare ACTUALS (CSVs, text exports or workbooks; - for standard input) with PLAN's targets. Several
+    files (one per county, say) are checked as one submission."""
+    bom = _bom(fmt, lang, bom)
+    from tcmcheck.actuals import merge_actuals, read_actuals, read_bytes
     from tcmcheck.engine import evaluate
-    from tcmcheck.spec import resolve_plan
 
     spec = _given_plan(plan)
-    source = "<stdin>" if actuals == "-" else actuals
-    reports = read_actuals(read_bytes(actuals), spec, source, encoding)
-    result = evaluate(spec, reports, as_of)
+    parts = [read_actuals(read_bytes(actuals), spec, "<stdin>" if actuals == "-" else actuals, encoding, delimiter,
+                          sheet) for actuals in actuals_files]
+    reports = merge_actuals(parts)
+    allocations = None
+    if targets is not None:
+        from tcmcheck.allocations import read_allocations
+
+        allocations = read_allocations(read_bytes(targets), targets, spec, encoding, delimiter)
+    report = _formatter(fmt, lang, output, fail_on, only, sort)
+    result = evaluate(spec, reports, as_of, history=getattr(report, "history_files", 0) > 0, allocations=allocations)
+    if region is not None:
+        result = _region_view(result, region)
     if strict:
         result.raise_warnings()
-    _emit(_formatter(fmt, lang, output, fail_on).status(result), output, inputs=(actuals, plan))
+    _emit(report.status(result), output, inputs=(*actuals_files, plan, *((targets,) if targets else ())), bom=bom)
+    _step_summary(fmt, report, lambda markdown: markdown.status(result))
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)
 
 
@@ -219,17 +375,19 @@ def status(plan: str, actuals: str, as_of: date, fmt: str, fail_on: frozenset[St
               help="The plan for files with no plan column whose name doesn't start with a plan id or city name.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Check files in N processes (default: one per CPU when there are 100 files or more).")
-@click.option("--allow-empty", is_flag=True, help="Exit 0 when the directories hold no *.csv file (else exit 2).")
+@click.option("--allow-empty", is_flag=True, help="Exit 0 when the directories hold no submission (else exit 2).")
 @report_options
 def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None, allow_empty: bool, as_of: date,
-            fmt: str, fail_on: frozenset[Status], lang: str, output: str | None, encoding: str | None,
-            strict: bool) -> None:
+            fmt: str, fail_on: frozenset[Status], only: frozenset[Status] | None, sort: str | None, lang: str,
+            output: str | None, encoding: str | None, strict: bool, bom: bool | None, delimiter: str | None, sheet: str | None) -> None:
     """Check many submissions: a row per (file, plan) with its status counts, then a total.
 
     Each CSV names its plan by a plan column (id or city name), else by a file name that starts
     with the plan id or city name (jiangmen-2024Q4.csv, 江门-2024Q4.csv), else by --plan.
-    Directories are searched for *.csv.
+    Directories are searched for *.csv, *.tsv and workbooks (*.xlsx, *.xlsm, *.xls, *.ods); every
+    sheet of a workbook whose header fits is checked, as file.xlsx[sheet].
     """
+    bom = _bom(fmt, lang, bom)
     from tcmcheck.batch import SummaryOptions, summarise
 
     to_file = output is not None and output != "-"
@@ -238,17 +396,20 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
 
         refuse_inputs(output, paths + ((plan_reference,) if plan_reference else ()))
     default_plan = _given_plan(plan_reference, " for every file that names it") if plan_reference else None
-    options = SummaryOptions(as_of, default_plan, encoding, strict, jobs, output if to_file else None)
-    report = _formatter(fmt, lang, output, fail_on)
+    report = _formatter(fmt, lang, output, fail_on, only, sort)
+    options = SummaryOptions(as_of, default_plan, encoding, strict, jobs, output if to_file else None,
+                             delimiter=delimiter, sheet=sheet, history_files=getattr(report, "history_files", 0))
     with _progress() as on_file:
         result = summarise(paths, options, on_file,
                            report.file_checked)
     if not result.outcomes and not allow_empty:
         from tcmcheck.errors import UsageError, Problem
 
-        raise UsageError(Problem("no-submissions", f"no *.csv file in {', '.join(map(repr, paths))}; "
-                                 "pass --allow-empty to accept a run with nothing to check", field="FILE_OR_DIR"))
-    _emit(report.summary(result), output, inputs=paths)
+        raise UsageError(Problem("no-submissions", f"no *.csv file in {', '.join(map(repr, paths))} (nor *.tsv, "
+                                 "*.xlsx, *.xlsm, *.xls or *.ods); pass --allow-empty to accept a run with nothing "
+                                 "to check", field="FILE_OR_DIR"))
+    _emit(report.summary(result), output, inputs=paths, bom=bom)
+    _step_summary(fmt, report, lambda markdown: markdown.summary(result))
     if result.error_count:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)

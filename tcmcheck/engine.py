@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import functools
 import math
 import operator
+from collections.abc import Sequence
 from datetime import date
 
-from tcmcheck.actuals import END, INDICATOR_ID, LINE, PERIOD, VALUE, Actuals, Entry
+from tcmcheck.actuals import END, INDICATOR_ID, LINE, PERIOD, SOURCE, VALUE, Actuals, Entry
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Plan, derived
+from tcmcheck.regions import city_from_regions, mismatches, ranking, region_results
 from tcmcheck.result import IndicatorResult, Message, Report, Result, Status
 
 _EPSILON = 1e-9
@@ -27,7 +30,13 @@ _OPS = {
 _PASS, _ON_TRACK, _LAG, _FAIL, _NO_DATA = Status.PASS, Status.ON_TRACK, Status.LAG, Status.FAIL, Status.NO_DATA
 
 
-def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
+def evaluate(plan: Plan, actuals: Actuals, as_of: date, history: bool = False,
+             allocations: dict[str, dict[str, Indicator]] | None = None) -> Result:
+    """Each indicator's status as of `as_of`. With `history`, each result also holds every report of
+    its indicator up to that date (`IndicatorResult.history`), for formats that chart them. Where the
+    submission has region rows, or `allocations` gives regions targets of their own (indicator id ->
+    region -> the indicator with the region's targets), each result holds every region's view, and the
+    result ranks the regions."""
     earliest = date(plan.earliest_year, 1, 1)
     no_report = Message.of("no_report", as_of=as_of.isoformat())
     entries = actuals.entries
@@ -35,6 +44,17 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     later = _Tally()
     earlier = _Tally()
     suspicious: list[Problem] = []
+    regional_entries = actuals.regional
+    allocations = allocations or {}
+    expected = tuple(region.zh for region in plan.regions) or actuals.regions
+    regional_view = bool(regional_entries or allocations)
+
+    def judge(indicator: Indicator, region_entries: list[Entry]) -> IndicatorResult:
+        visible = region_entries[:_ending_by(region_entries, as_of)]
+        if not visible:
+            return IndicatorResult(indicator, _NO_DATA, no_report)
+        return _judge(_rule(indicator), visible, as_of, plan.start_year)
+
     for rule in _plan_rules(plan):
         ordered = entries.get(rule.id)
         if ordered and rule.fraction_limit is not None and ordered[0][VALUE] <= 1:
@@ -48,12 +68,24 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
         if not ordered:
             items.append(IndicatorResult(rule.indicator, _NO_DATA, no_report))
         else:
+            reports = _History(ordered) if history else ()
             if len(ordered) > _FEW:
                 ordered = _relevant(rule, ordered)
             item = _judge(rule, ordered, as_of, plan.start_year)
+            if history:
+                item = dataclasses.replace(item, history=reports)
             items.append(item)
             if rule.kind == "relative" and rule.indicator.baseline.value is None and item.status is not _NO_DATA:
                 suspicious.extend(_zero_base(rule, ordered, actuals.source))
+        if regional_view:
+            regional = regional_entries.get(rule.id, {})
+            allocated = allocations.get(rule.id, {})
+            if regional or allocated:
+                views = region_results(rule.indicator, regional, expected, allocated, judge)
+                if not ordered and regional:
+                    items[-1] = city_from_regions(rule.indicator, regional, views, expected, judge)
+                items[-1] = dataclasses.replace(items[-1], regions=views)
+                suspicious.extend(mismatches(rule.indicator, ordered or [], regional, expected, actuals.source))
     warnings = actuals.warnings + tuple(suspicious)
     if earlier.count:
         warnings += (earlier.problem("csv-period-before-plan", f"before the plan starts ({earliest.isoformat()})",
@@ -61,7 +93,8 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date) -> Result:
     if later.count:
         warnings += (later.problem("csv-period-after-as-of", f"after {as_of.isoformat()}; they were ignored",
                                    actuals.source),)
-    return Result(plan, as_of, actuals.source, tuple(items), warnings)
+    return Result(plan, as_of, actuals.source, tuple(items), warnings, actuals.placeholders,
+                  ranking(items) if regional_view else ())
 
 
 def _fractions(rule: _Rule, ordered: list[Entry], source: str) -> list[Problem]:
@@ -269,7 +302,34 @@ def _add_around(chosen: set[int], visible: list[Entry], cut: date) -> None:
 
 
 def _report(entry: Entry) -> Report:
-    return Report(entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE])
+    return Report(entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE], *entry[SOURCE:])
+
+
+class _History(Sequence):
+    """An indicator's reports in date order, each built when it is read: a big submission holds
+    thousands per indicator, of which a chart reads a few dozen."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: list[Entry]):
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(map(_report, self._entries[index]))
+        return _report(self._entries[index])
+
+    def __iter__(self):
+        return map(_report, self._entries)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
 
 def _judge(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 
-from tcmcheck.actuals import END, INDICATOR_ID, LINE, PERIOD, VALUE, Entry
+from tcmcheck.actuals import END, INDICATOR_ID, LINE, PERIOD, SOURCE, VALUE, Entry
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator
-from tcmcheck.result import SEVERITY, STATUSES, IndicatorResult, Message, RegionResult, RegionSummary, Report, Status
+from tcmcheck.result import (SEVERITY, STATUSES, IndicatorResult, Message, RegionResult, RegionSummary, Report,
+                             Result, Status)
 
 MISMATCH = 0.005
 """A city figure and the sum of its regions' figures may differ by this share before it is warned about."""
@@ -18,7 +19,7 @@ Judge = Callable[[Indicator, list[Entry]], IndicatorResult]
 
 
 def _report(entry: Entry) -> Report:
-    return Report(entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE])
+    return Report(entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE], *entry[SOURCE:])
 
 
 def region_results(indicator: Indicator, regional: dict[str, list[Entry]], expected: tuple[str, ...],
@@ -51,7 +52,7 @@ def city_from_regions(indicator: Indicator, regional: dict[str, list[Entry]], re
         if missing:
             return IndicatorResult(indicator, Status.NO_DATA, Message.of("regions_missing", regions=missing))
         judged = [r for r in results if r.status is not None]
-        worst = max(judged, key=lambda r: SEVERITY.index(r.status))
+        worst = max(judged, key=lambda r: (SEVERITY.index(r.status), -(r.progress or 0.0)))
         return IndicatorResult(indicator, worst.status, Message.of("worst_region", region=worst.region,
                                                                      detail=worst.detail),
                                worst.actual, worst.progress, worst.late)
@@ -141,3 +142,13 @@ def ranking(items: Iterable[IndicatorResult]) -> tuple[RegionSummary, ...]:
         rank = summaries[-1].rank if summaries and key(summaries[-1].region) == key(region) else position
         summaries.append(RegionSummary(region, counts[region], rank, untargeted[region]))
     return tuple(summaries)
+
+
+def narrowed(result: Result, region: str) -> Result:
+    """The result as one region sees it: each indicator on which the region has a status of its own,
+    judged on the region's figures (`status --region`)."""
+    items = tuple(IndicatorResult(view.indicator, view.status, view.detail, view.actual, view.progress, view.late)
+                  for item in result.indicators for view in item.regions
+                  if view.region == region and view.status is not None)
+    summaries = tuple(summary for summary in result.regions if summary.region == region)
+    return dataclasses.replace(result, source=f"{result.source} ({region})", indicators=items, regions=summaries)

@@ -46,7 +46,9 @@ class Report(NamedTuple):
     indicator_id: str
     period: Period
     value: float | str | bool
-    line: int
+    line: int | None
+    source: str | None = None
+    """The file, when a submission is read from several."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,11 +182,11 @@ def _work_as_child(queue: int, checked: Callable[[int], list[Outcome]], known: d
 
 def _pack(outcome: Outcome, known: dict[int, Plan]) -> tuple:
     result = outcome.result
-    if result is None or known.get(id(result.plan)) is not result.plan:
+    if result is None or result.regions or result.placeholders or known.get(id(result.plan)) is not result.plan:
         return (outcome,)
     items = []
     for indicator, item in zip(result.plan.indicators, result.indicators):
-        if item.indicator is not indicator:
+        if item.indicator is not indicator or item.history:
             return (outcome,)
         report = item.actual
         items.append((item.status._value_, item.detail.key, item.detail.params,

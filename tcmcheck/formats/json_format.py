@@ -8,7 +8,7 @@ import re
 from tcmcheck import __version__, describe
 from tcmcheck.errors import Problem
 from tcmcheck.formats.interface import Formatter
-from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Summary
+from tcmcheck.result import STATUSES, IndicatorResult, Outcome, RegionResult, RegionSummary, Result, Summary
 
 
 def _warning(warning: Problem) -> dict:
@@ -49,10 +49,32 @@ def _indicator(item: IndicatorResult, lang: str) -> dict:
         "late": item.late,
         "report": indicator.report(lang),
         "responsible": list(indicator.responsible),
+        "scope": indicator.scope,
+        "rollup": "sum" if indicator.sums else "none",
+        "regions": [_region_view(view, lang) for view in item.regions],
     }
 
 
-def to_dict(result: Result, lang: str) -> dict:
+def _region_view(view: RegionResult, lang: str) -> dict:
+    report = view.actual
+    return {
+        "region": view.region,
+        "status": view.status.value if view.status is not None else None,
+        "target": describe.target_text(view.indicator, lang) if view.indicator is not None else None,
+        "actual": report.value if report else None,
+        "period": report.period.label if report else None,
+        "line": report.line if report else None,
+        "detail": describe.message_text(view.detail, view.indicator, lang) if view.detail is not None else None,
+    }
+
+
+def _region_summary(summary: RegionSummary) -> dict:
+    return {"region": summary.region, "summary": {status.value: summary.counts[status] for status in STATUSES},
+            "rank": summary.rank, "without_target": summary.untargeted}
+
+
+def to_dict(result: Result, lang: str, items: tuple[IndicatorResult, ...] | None = None) -> dict:
+    """The report of `result`, its indicator records those of `items` (by default all of them)."""
     plan = result.plan
     counts = result.summary
     return {
@@ -71,8 +93,10 @@ def to_dict(result: Result, lang: str) -> dict:
         "as_of": result.as_of.isoformat(),
         "actuals": result.source,
         "summary": {status.value: counts[status] for status in STATUSES},
-        "indicators": [_indicator(item, lang) for item in result.indicators],
+        "placeholders": result.placeholders,
+        "indicators": [_indicator(item, lang) for item in (result.indicators if items is None else items)],
         "warnings": [_warning(w) for w in result.warnings],
+        "regions": [_region_summary(summary) for summary in result.regions],
     }
 
 
@@ -110,7 +134,8 @@ class JsonFormatter(Formatter):
         self._strings: dict[str, str] = {}
 
     def status(self, result: Result) -> str:
-        return _escaped(json.dumps(to_dict(result, self.options.lang), ensure_ascii=False, indent=2)) + "\n"
+        document = to_dict(result, self.options.lang, self.rows(result.indicators))
+        return _escaped(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
     def file_checked(self, outcome: Outcome) -> None:
         self._entries[id(outcome)] = (outcome, self._outcome(outcome))
@@ -121,7 +146,7 @@ class JsonFormatter(Formatter):
         total = _compact({status.value: totals[status] for status in STATUSES})
         parts = [f'{head[:-1]},"files":[']
         entries = self._entries
-        for index, outcome in enumerate(summary.outcomes):
+        for index, outcome in enumerate(self.files(summary)):
             if index:
                 parts.append(",")
             known = entries.pop(id(outcome), None)
@@ -153,7 +178,7 @@ class JsonFormatter(Formatter):
         summary = ",".join(f'"{status._value_}":{counts[status]}' for status in STATUSES)
         warnings = _compact([_warning(w) for w in result.warnings]) if result.warnings else "[]"
         return (f'{head},"worst":{"null" if worst is None else self._string(worst._value_)},"summary":{{{summary}}},'
-                f'"indicators":[{self._records(result.indicators)}],"warnings":{warnings},"error":null}}')
+                f'"indicators":[{self._records(self.rows(result.indicators))}],"warnings":{warnings},"error":null}}')
 
     def _records(self, items: tuple[IndicatorResult, ...]) -> str:
         string = self._string
@@ -166,7 +191,7 @@ class JsonFormatter(Formatter):
                 records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null,'
                                f'"late":false}}')
                 continue
-            _, period, value, line = report
+            period, value, line = report.period, report.value, report.line
             label = string(period.label)
             actual = value if value.__class__ is float else _scalar(value, string)
             late = "true" if item.late else "false"
