@@ -7,11 +7,12 @@ import io
 
 from tcmcheck import describe
 from tcmcheck.formats.interface import Formatter
-from tcmcheck.result import STATUSES, Result, Summary
+from tcmcheck.result import STATUSES, Result, Status, Summary
 from tcmcheck.text import visible
 
 COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line", "late")
-SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message")
+SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message", "fail_ids",
+                   "lag_ids")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,7 +48,7 @@ class CsvFormatter(Formatter):
         writer = _writer(buffer)
         writer.writerow(COLUMNS)
         lang = self.options.lang
-        for item in result.indicators:
+        for item in self.rows(result.indicators):
             report = item.actual
             actual = "" if report is None else (
                 ("yes" if report.value else "no") if isinstance(report.value, bool)
@@ -62,7 +63,7 @@ class CsvFormatter(Formatter):
                 report.period.label if report else "",
                 "" if item.progress is None else f"{item.progress:.4f}",
                 describe.detail_text(item, lang),
-                report.line if report else "",
+                report.line if report and report.line is not None else "",
                 "true" if item.late else "",
             )])
         for warning in result.warnings:
@@ -72,26 +73,29 @@ class CsvFormatter(Formatter):
         return buffer.getvalue()
 
     def summary(self, summary: Summary) -> str:
-        """One row per (file, plan): the status counts and the worst status, or the error; then one row
-        per warning, with `warning` as the worst status."""
+        """One row per (file, plan): the status counts, the worst status and the ids of the fail and lag
+        indicators, space-separated, or the error; then one row per warning, with `warning` as the worst
+        status."""
         buffer = io.StringIO()
         writer = _writer(buffer)
         writer.writerow(SUMMARY_COLUMNS)
         blank = tuple("" for _ in STATUSES)
         warnings = []
-        for outcome in summary.outcomes:
+        for outcome in self.files(summary):
             if outcome.error is not None:
                 first = outcome.error.problems[0]
                 cells = (outcome.source, outcome.plan_id or "", *blank, "error", first.code, first.line or "",
-                         first.message)
+                         first.message, "", "")
             else:
                 counts = outcome.result.summary
                 cells = (outcome.source, outcome.plan_id, *(counts[s] for s in STATUSES),
-                         outcome.worst.value if outcome.worst else "", "", "", "")
+                         outcome.worst.value if outcome.worst else "", "", "", "",
+                         *(" ".join(i.indicator.id for i in outcome.result.indicators if i.status is status)
+                           for status in (Status.FAIL, Status.LAG)))
                 warnings.extend((outcome, w) for w in outcome.result.warnings)
             writer.writerow([_cell(cell) for cell in cells])
         for outcome, warning in warnings:
             writer.writerow([_cell(cell) for cell in (
                 warning.file or outcome.source, outcome.plan_id, *blank, "warning", warning.code,
-                warning.line or "", warning.message)])
+                warning.line or "", warning.message, "", "")])
         return buffer.getvalue()

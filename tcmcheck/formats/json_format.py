@@ -195,6 +195,7 @@ class JsonFormatter(Formatter):
             label = string(period.label)
             actual = value if value.__class__ is float else _scalar(value, string)
             late = "true" if item.late else "false"
+            line = "null" if line is None else line
             records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line},'
                            f'"late":{late}}}')
         return ",".join(records)

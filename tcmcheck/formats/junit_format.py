@@ -25,7 +25,7 @@ class JunitFormatter(Formatter):
 
     def summary(self, summary: Summary) -> str:
         root = ET.Element("testsuites", name="tcmcheck")
-        for outcome in summary.outcomes:
+        for outcome in self.files(summary):
             if outcome.error is not None:
                 _error_suite(root, outcome)
             else:
@@ -36,16 +36,17 @@ class JunitFormatter(Formatter):
         plan = result.plan
         lang = self.options.lang
         fail_on = self.options.fail_on
-        failures = sum(1 for item in result.indicators if item.status in fail_on)
-        skipped = sum(1 for item in result.indicators if item.status is Status.NO_DATA and item.status not in fail_on)
-        suite = ET.SubElement(root, "testsuite", name=_text(f"{prefix}{plan.id}"), tests=str(len(result.indicators)),
+        items = self.rows(result.indicators)
+        failures = sum(1 for item in items if item.status in fail_on)
+        skipped = sum(1 for item in items if item.status is Status.NO_DATA and item.status not in fail_on)
+        suite = ET.SubElement(root, "testsuite", name=_text(f"{prefix}{plan.id}"), tests=str(len(items)),
                               failures=str(failures), errors="0", skipped=str(skipped), time="0",
                               timestamp=f"{result.as_of.isoformat()}T00:00:00")
         properties = ET.SubElement(suite, "properties")
         for name, value in (("plan", plan.id), ("city", plan.city(lang)), ("title", plan.title),
                             ("submission", result.source), ("as_of", result.as_of.isoformat())):
             ET.SubElement(properties, "property", name=name, value=_text(value))
-        for item in result.indicators:
+        for item in items:
             indicator = item.indicator
             report = item.actual
             case = ET.SubElement(suite, "testcase", classname=_text(f"tcmcheck.{plan.id}"),
@@ -55,7 +56,7 @@ class JunitFormatter(Formatter):
                 "target": describe.target_text(indicator, lang),
                 "actual": describe.actual_text(item, lang),
                 "period": describe.period_text(report),
-                "line": str(report.line) if report else "",
+                "line": str(report.line) if report and report.line is not None else "",
                 "status": item.status.value,
                 "detail": describe.detail_text(item, lang),
                 "late": "yes" if item.late else "no",
