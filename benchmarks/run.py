@@ -1,12 +1,16 @@
 """Benchmark tcmcheck against floors measured in the same run on the same machine.
 
-    python benchmarks/run.py [--runs 5] [--only W1,W2,W3] [--jobs N]
+    python benchmarks/run.py [--runs 5] [--only W1,W2,W3,W5,W6,W7] [--jobs N]
 
 Generates its own inputs in a temporary directory, runs each workload and its floor as new processes
 several times, taking turns, and prints the median of tcmcheck, the median of its floor, their ratio,
 and the peak resident set size of the tcmcheck process (for W3, the largest of its processes).
-Targets: W1 <= 0.75, W2 <= 2.0 (and < 100 MiB), W3 <= 3.0. W3 runs `summary` as a user would, in one
-process per CPU; --jobs N passes --jobs N to it (--jobs 1: a single process).
+Targets: W1 <= 0.75, W2 <= 2.0 (and < 100 MiB), W3 <= 3.0, W5 <= 1.6. W3 runs `summary` as a user would, in one
+process per CPU; --jobs N passes --jobs N to it (--jobs 1: a single process). W5 is W2's submission as an
+.xlsx workbook (written with XlsxWriter: dates as date cells, numbers as numbers), against python-calamine
+reading the same sheet to Python values plus float() on the value column. W6 and W7 are the html report
+against the json one on the same input: W6 `status` on W2's submission, W7 `summary` on W3's files; each
+<= 1.3. W9 is the xlsx report of `summary` on W3's files, written with -o, against the json one: <= 2.0.
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"W1": 0.75, "W2": 2.0, "W3": 3.0}
+TARGETS = {"W1": 0.75, "W2": 2.0, "W3": 3.0, "W5": 1.6, "W6": 1.3, "W7": 1.3, "W8": 2.5, "W9": 2.0}
 MEMORY_TARGET_MIB = {"W2": 100}
 
 
@@ -98,6 +102,52 @@ def write_big_submission(path: Path, plan) -> int:
     return rows
 
 
+def write_regional_submission(path: Path, plan) -> int:
+    """Every indicator of `plan` for every week 2021-2025, for each of its regions and the city: the
+    region column last, so that the floor reads the value where it reads W2's."""
+    first, last = date(2021, 1, 3), date(2025, 12, 31)
+    weeks = (last - first).days // 7 + 1
+    places = ["", *(region.zh for region in plan.regions)]
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(("indicator", "period", "value", "region"))
+        for week in range(weeks):
+            day = (first + timedelta(days=7 * week)).isoformat()
+            for indicator in plan.indicators:
+                value = sample_value(indicator, week, weeks)
+                for place in places:
+                    writer.writerow((indicator.id, day, value, place))
+                    rows += 1
+    return rows
+
+
+def write_big_workbook(path: Path, plan) -> int:
+    """W2's submission as a workbook: the period a date cell, a number a number cell."""
+    import xlsxwriter
+
+    first, last = date(2021, 1, 1), date(2025, 12, 31)
+    days = (last - first).days + 1
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("data")
+    day_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ("indicator", "period", "value"))
+    row = 0
+    for offset in range(days):
+        day = datetime.combine(first + timedelta(days=offset), datetime.min.time())
+        for indicator in plan.indicators:
+            row += 1
+            value = sample_value(indicator, offset, days)
+            sheet.write_string(row, 0, indicator.id)
+            sheet.write_datetime(row, 1, day, day_format)
+            if indicator.kind in ("grade", "milestone"):
+                sheet.write_string(row, 2, value)
+            else:
+                sheet.write_number(row, 2, float(value))
+    book.close()
+    return row
+
+
 def write_many_submissions(directory: Path, all_plans, per_plan: int) -> int:
     periods = ("2023", "2024Q1", "2024Q2", "2024Q3", "2024")
     files = 0
@@ -125,6 +175,16 @@ with open(sys.argv[1], newline='', encoding='utf-8') as f:
         except ValueError:
             pass
 """
+FLOOR_WORKBOOK = """
+import sys
+from python_calamine import CalamineWorkbook
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
+for row in rows[1:]:
+    try:
+        float(row[2])
+    except ValueError:
+        pass
+"""
 FLOOR_MANY = """
 import csv, pathlib, sys
 for path in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')):
@@ -137,7 +197,7 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", default="W1,W2,W3")
+    parser.add_argument("--only", default="W1,W2,W3,W5,W6,W7,W8,W9")
     parser.add_argument("--per-plan", type=int, default=200, help="W3 submissions per plan")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to summary in W3")
     args = parser.parse_args()
@@ -160,6 +220,19 @@ def main() -> int:
             ours, floor = measure([*tcmcheck, "status", "jiangmen", str(big), "--as-of", "2025-12-31", "--format", "json"],
                                   [python, "-c", FLOOR_BIG, str(big)], args.runs)
             rows.append(("W2 big submission", f"{count:,} rows, status --format json", ours, floor, "W2"))
+        if "W8" in wanted:
+            regional = work / "jiangmen-regions-weekly.csv"
+            count = write_regional_submission(regional, jiangmen)
+            ours, floor = measure([*tcmcheck, "status", "jiangmen", str(regional), "--as-of", "2025-12-31", "--format",
+                                   "json"], [python, "-c", FLOOR_BIG, str(regional)], args.runs)
+            rows.append(("W8 regions", f"{count:,} rows, 7 regions and the city, status --format json", ours, floor,
+                         "W8"))
+        if "W5" in wanted:
+            book = work / "jiangmen-daily.xlsx"
+            count = write_big_workbook(book, jiangmen)
+            ours, floor = measure([*tcmcheck, "status", "jiangmen", str(book), "--as-of", "2025-12-31", "--format", "json"],
+                                  [python, "-c", FLOOR_WORKBOOK, str(book)], args.runs)
+            rows.append(("W5 big workbook", f"{count:,} rows in .xlsx, status --format json", ours, floor, "W5"))
         if "W3" in wanted:
             many = work / "many"
             many.mkdir()
@@ -169,6 +242,31 @@ def main() -> int:
                                   [python, "-c", FLOOR_MANY, str(many)], args.runs)
             rows.append(("W3 many files", f"{count:,} files, summary --format json {' '.join(jobs)}".rstrip(),
                          ours, floor, "W3"))
+        if "W6" in wanted:
+            big = work / "jiangmen-daily.csv"
+            if not big.exists():
+                write_big_submission(big, jiangmen)
+            command = [*tcmcheck, "status", "jiangmen", str(big), "--as-of", "2025-12-31", "--format"]
+            ours, floor = measure([*command, "html"], [*command, "json"], args.runs)
+            rows.append(("W6 html status", "W2's submission, --format html vs json", ours, floor, "W6"))
+        if "W7" in wanted:
+            many = work / "many"
+            if not many.exists():
+                many.mkdir()
+                write_many_submissions(many, all_plans, args.per_plan)
+            jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+            command = [*tcmcheck, "summary", str(many), "--as-of", "2024-12-31", *jobs, "--format"]
+            ours, floor = measure([*command, "html"], [*command, "json"], args.runs)
+            rows.append(("W7 html summary", "W3's files, --format html vs json", ours, floor, "W7"))
+        if "W9" in wanted:
+            many = work / "many"
+            if not many.exists():
+                many.mkdir()
+                write_many_submissions(many, all_plans, args.per_plan)
+            jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+            command = [*tcmcheck, "summary", str(many), "--as-of", "2024-12-31", *jobs, "--format"]
+            ours, floor = measure([*command, "xlsx", "-o", str(work / "report.xlsx")], [*command, "json"], args.runs)
+            rows.append(("W9 xlsx summary", "W3's files, --format xlsx -o vs json", ours, floor, "W9"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

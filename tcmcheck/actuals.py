@@ -677,22 +677,19 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
     id_column, period_column, value_column = collector.required
     width = collector.width
     numbers, words, known_periods = collector.numbers, collector.words, _KNOWN_PERIODS
-    region_column, region_cells, region_reports = collector.region_column, collector.region_cells, \
-        collector.region_reports
+    region_column, cell_tables = collector.region_column, collector.cell_tables
     for line, cells in rows:
         if len(cells) == width:
-            region = None
             if region_column is not None:
-                region = region_cells.get(cells[region_column], _UNSEEN)
-                if region is _UNSEEN:
+                tables = cell_tables.get(cells[region_column])
+                if tables is None:
                     collector.row(line, cells)
                     continue
+                numbers, words = tables
             known = known_periods.get(cells[period_column]) or _known_period(cells[period_column])
             if known is not None:
                 period, label, end = known
                 number = numbers.get(cells[id_column])
-                if number is not None and region is not None:
-                    number = (number[0], region_reports(number[0], region), number[2], number[3])
                 if number is not None:
                     indicator_id, reports, lowest, highest = number
                     raw = cells[value_column]
@@ -706,8 +703,6 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
                         continue
                 elif cells[id_column] in words:
                     indicator_id, reports, spellings = words[cells[id_column]]
-                    if region is not None:
-                        reports = region_reports(indicator_id, region)
                     value = spellings.get(cells[value_column])
                     if value is not None and label not in reports:
                         reports[label] = (indicator_id, end, line, period, value)
@@ -716,6 +711,7 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
 
 
 _UNSEEN = object()
+"""A region cell that names no region of the plan."""
 
 
 _KNOWN_PERIODS: dict[str, tuple[Period, str, date]] = {}
@@ -760,6 +756,8 @@ class _Collector:
         """Region cells already read: the cell as it stands -> the region's full name, or None for the city."""
         self.regional: dict[tuple[str, str], dict[str, Entry]] = {}
         self.region_order: dict[str, None] = {}
+        self.cell_tables: dict[object, tuple[dict, dict]] = {}
+        """Region cells already read -> the fast path's tables of that region's (or the city's) reports."""
         self.serials: list[tuple[int, list[str]]] | None = []
 
     def row(self, line: int, cells: list) -> None:
@@ -869,8 +867,15 @@ class _Collector:
                     self.region_column + 1, "region"))
                 return _UNSEEN
         self.region_cells[raw] = region
-        if region is not None:
+        if region is None:
+            self.cell_tables[raw] = (self.numbers, self.words)
+        else:
             self.region_order.setdefault(region, None)
+            self.cell_tables[raw] = (
+                {ident: (ident, self.region_reports(ident, region), low, high)
+                 for ident, (_, _, low, high) in self.numbers.items()},
+                {ident: (ident, self.region_reports(ident, region), spellings)
+                 for ident, (_, _, spellings) in self.words.items()})
         return region
 
     def _indicator_named(self, text: str, line: int, column: int) -> Indicator | None:
