@@ -1,6 +1,6 @@
 """Benchmark tcmcheck against floors measured in the same run on the same machine.
 
-    python benchmarks/run.py [--runs 5] [--only W1,W2,W3,W5,W6,W7] [--jobs N]
+    python benchmarks/run.py [--runs 5] [--only W1,W2,W3,W5,W6,W7,W8,W9] [--jobs N]
 
 Generates its own inputs in a temporary directory, runs each workload and its floor as new processes
 several times, taking turns, and prints the median of tcmcheck, the median of its floor, their ratio,
@@ -11,6 +11,8 @@ process per CPU; --jobs N passes --jobs N to it (--jobs 1: a single process). W5
 reading the same sheet to Python values plus float() on the value column. W6 and W7 are the html report
 against the json one on the same input: W6 `status` on W2's submission, W7 `summary` on W3's files; each
 <= 1.3. W9 is the xlsx report of `summary` on W3's files, written with -o, against the json one: <= 2.0.
+W8 is a regional submission: every Jiangmen indicator for every week 2021-2025, for the city and each of its
+seven divisions (about 165,000 rows), `status --format json`, against W2's floor on that file: <= 2.5.
 """
 
 from __future__ import annotations
