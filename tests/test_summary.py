@@ -446,10 +446,10 @@ def test_a_file_that_makes_tcmcheck_fail_is_an_error_row_and_the_others_are_stil
 
     real = batch.evaluate
 
-    def evaluate(plan, reports, as_of):
+    def evaluate(plan, reports, as_of, **options):
         if reports.source.endswith("a.csv"):
             raise RecursionError("maximum recursion depth exceeded")
-        return real(plan, reports, as_of)
+        return real(plan, reports, as_of, **options)
 
     monkeypatch.setattr(batch, "evaluate", evaluate)
     result, document = summary_json(submissions, "--plan", SAMPLE_PLAN)

@@ -16,6 +16,8 @@ _FORMATTERS = {
     "csv": "csv_format:CsvFormatter",
     "junit": "junit_format:JunitFormatter",
     "github": "github_format:GithubFormatter",
+    "xlsx": "xlsx_format:XlsxFormatter",
+    "html": "html_format:HtmlFormatter",
 }
 FORMATS = tuple(_FORMATTERS)
 

@@ -24,16 +24,24 @@ def _section(heading: str, lines: str) -> str:
 
 class MarkdownFormatter(Formatter):
     def status(self, result: Result) -> str:
-        lang = self.options.lang
-        rows = [[_cell(c) for c in shared.row(item, lang)] for item in result.indicators]
+        options = self.options
+        lang = options.lang
+        items = self.rows(result.indicators)
+        rows = [[_cell(c) for c in shared.row(item, lang)] for item in items]
         table = tabulate(rows, headers=shared.HEADERS[lang], tablefmt="github", disable_numparse=True)
-        return (f"### {_cell(shared.title(result, lang))}\n\n{table}\n\n{shared.summary_line(result, lang)}\n"
-                + _section("警告" if lang == "zh" else "Warnings", shared.warning_lines(result)))
+        footer = shared.footer(result, options, len(items))
+        return (f"### {_cell(shared.title(result, lang))}\n\n{table}\n\n{_cell(footer)}\n"
+                + _section("警告" if lang == "zh" else "Warnings", shared.warning_lines(result, lang)))
 
     def summary(self, summary: Summary) -> str:
-        lang = self.options.lang
-        rows = [[_cell(c) for c in shared.summary_row(o, lang)] for o in summary.outcomes]
+        options = self.options
+        lang = options.lang
+        outcomes = self.files(summary)
+        rows = [[_cell(c) for c in shared.summary_row(o, lang)] for o in outcomes]
         rows.append([_cell(c) for c in shared.summary_total_row(summary, lang)])
         table = tabulate(rows, headers=shared.SUMMARY_HEADERS[lang], tablefmt="github", disable_numparse=True)
-        return (f"### {_cell(shared.summary_title(summary, lang))}\n\n{table}\n"
-                + _section("问题" if lang == "zh" else "Problems", shared.problem_lines(summary)))
+        text = f"### {_cell(shared.summary_title(summary, lang))}\n\n{table}\n"
+        if options.only is not None:
+            text += "\n" + _cell(shared.shown_note(options, len(outcomes), "files")) + "\n"
+        return (text + _section(shared.findings_heading(options), "\n".join(shared.finding_lines(outcomes, options)))
+                + _section("问题" if lang == "zh" else "Problems", shared.problem_lines(outcomes, lang)))

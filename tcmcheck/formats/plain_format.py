@@ -12,13 +12,22 @@ from tcmcheck.result import Result, Summary
 class PlainFormatter(Formatter):
     def status(self, result: Result) -> str:
         lang = self.options.lang
-        rows = [shared.row(item, lang) for item in result.indicators]
+        items = self.rows(result.indicators)
+        rows = [shared.row(item, lang) for item in items]
         table = tabulate(rows, headers=shared.HEADERS[lang], tablefmt="simple", disable_numparse=True)
-        return (f"{shared.title(result, lang)}\n\n{table}\n\n{shared.summary_line(result, lang)}\n"
-                + shared.warning_lines(result))
+        footer = shared.footer(result, self.options, len(items))
+        return f"{shared.title(result, lang)}\n\n{table}\n\n{footer}\n" + shared.warning_lines(result, lang)
 
     def summary(self, summary: Summary) -> str:
-        lang = self.options.lang
-        rows = [shared.summary_row(o, lang) for o in summary.outcomes] + [shared.summary_total_row(summary, lang)]
+        options = self.options
+        lang = options.lang
+        outcomes = self.files(summary)
+        rows = [shared.summary_row(o, lang) for o in outcomes] + [shared.summary_total_row(summary, lang)]
         table = tabulate(rows, headers=shared.SUMMARY_HEADERS[lang], tablefmt="simple", disable_numparse=True)
-        return f"{shared.summary_title(summary, lang)}\n\n{table}\n" + shared.problem_lines(summary)
+        text = f"{shared.summary_title(summary, lang)}\n\n{table}\n"
+        if options.only is not None:
+            text += shared.shown_note(options, len(outcomes), "files") + "\n"
+        findings = shared.finding_lines(outcomes, options)
+        if findings:
+            text += f"\n{shared.findings_heading(options)}\n" + "".join(f"  {line}\n" for line in findings)
+        return text + shared.problem_lines(outcomes, lang)
