@@ -260,7 +260,7 @@ class XlsxFormatter(Formatter):
         sheet.activate()
 
     def _warnings_sheet(self, book: _Book, result: Result) -> None:
-        rows = [(cell_text(w.code), cell_text(w.file or result.source), w.line, cell_text(w.message))
+        rows = [(cell_text(w.code), cell_text(w.file or result.source), w.line, cell_text(w.text(book.lang)))
                 for w in result.warnings]
         widths = [column_width([book.heading(column), *(str(row[i] or "") for row in rows)],
                                WIDTH_LIMITS.get(column)) for i, column in enumerate(WARNING_COLUMNS)]
@@ -337,7 +337,7 @@ class XlsxFormatter(Formatter):
             cells = {"file": cell_text(outcome.source), "plan": cell_text(outcome.plan_id or "")}
             if outcome.error is not None:
                 first = outcome.error.problems[0]
-                cells.update(code=cell_text(first.code), message=cell_text(first.message), line=first.line)
+                cells.update(code=cell_text(first.code), message=cell_text(first.text(lang)), line=first.line)
             else:
                 indicators = outcome.result.indicators
                 for key, status in (("fail_ids", Status.FAIL), ("lag_ids", Status.LAG)):
@@ -419,11 +419,13 @@ class XlsxFormatter(Formatter):
         rows = []
         for outcome in outcomes:
             if outcome.error is not None:
-                rows.extend((words["error"], p.file or outcome.source, outcome.plan_id, p.code, p.line, p.message)
+                rows.extend((words["error"], p.file or outcome.source, outcome.plan_id, p.code, p.line,
+                             p.text(book.lang))
                             for p in outcome.error.problems)
         for outcome in outcomes:
             if outcome.result is not None:
-                rows.extend((words["warning"], w.file or outcome.source, outcome.plan_id, w.code, w.line, w.message)
+                rows.extend((words["warning"], w.file or outcome.source, outcome.plan_id, w.code, w.line,
+                             w.text(book.lang))
                             for w in outcome.result.warnings)
         rows = [(kind, cell_text(file), cell_text(plan or ""), cell_text(code), line, cell_text(message))
                 for kind, file, plan, code, line, message in rows]
