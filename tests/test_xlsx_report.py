@@ -361,3 +361,19 @@ def test_a_file_name_with_a_control_character_is_shown_visibly(tmp_path):
     shown = f"{subs}/jiangmen-\\x1b[2J.csv"
     assert sheets["Files"][1][0] == shown
     assert {row[0] for row in sheets["Indicators"][1:]} == {shown}
+
+
+def test_an_xlsx_report_in_a_searched_directory_is_known_as_a_report(tmp_path):
+    from click.testing import CliRunner
+
+    from tcmcheck.cli import main
+
+    source = Path(__file__).resolve().parent.parent / "examples" / "jiangmen-2024.csv"
+    (tmp_path / "jiangmen-2024.csv").write_bytes(source.read_bytes())
+    report = tmp_path / "report.xlsx"
+    args = ["summary", str(tmp_path), "--as-of", "2024-12-31"]
+    assert CliRunner().invoke(main, [*args, "--format", "xlsx", "-o", str(report)]).exit_code == 1
+    again = CliRunner().invoke(main, [*args, "--format", "xlsx", "-o", str(report)])
+    assert again.exit_code == 1, again.stderr
+    without = CliRunner().invoke(main, [*args, "--format", "plain", "--lang", "en"])
+    assert without.exit_code == 2 and "csv-is-report" in without.stdout + without.stderr
