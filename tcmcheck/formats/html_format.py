@@ -300,7 +300,8 @@ class HtmlFormatter(Formatter):
     def _warnings(self, warnings, level: int = 2) -> str:
         if not warnings:
             return ""
-        items = "".join(f"<li>{esc(str(warning))}</li>" for warning in warnings)
+        lang = self.options.lang
+        items = "".join(f"<li>{esc(warning.located(lang))}</li>" for warning in warnings)
         return (f'<section class="warnings"><h{level}>{self.words["warnings"]}</h{level}><ul>{items}</ul>'
                 '</section>')
 
@@ -359,7 +360,7 @@ class HtmlFormatter(Formatter):
                 first = outcome.error.problems[0]
                 rows.append(f'<tr class="file-row s-fail" data-rank="-1" data-order="{order}"><td>{link}</td>'
                             f'<td>{plan}</td><td colspan="7" class="problems">{esc(first.code)}: '
-                            f'{esc(first.message)}</td></tr>')
+                            f'{esc(first.text(lang))}</td></tr>')
                 continue
             counts = outcome.result.summary
             worst = outcome.worst
@@ -384,7 +385,7 @@ class HtmlFormatter(Formatter):
         lang, words = self.options.lang, self.words
         heading = f"<h2>{esc(outcome.source)}"
         if outcome.error is not None:
-            problems = "".join(f"<li>{esc(line)}</li>" for line in str(outcome.error).splitlines())
+            problems = "".join(f"<li>{esc(line)}</li>" for line in outcome.error.text(lang).splitlines())
             return f'{heading}</h2><p>{words["problems"]}</p><ul class="problems">{problems}</ul>'
         result = outcome.result
         plan = result.plan
