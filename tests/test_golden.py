@@ -25,12 +25,16 @@ BINARY = {"xlsx"}
 COMMANDS = {
     "status": ("status", "jiangmen", "examples/jiangmen-2024.csv"),
     "summary": ("summary", "examples/"),
+    "regions": ("status", "jiangmen", "examples/jiangmen-regions-2024.csv", "--targets",
+                "examples/jiangmen-targets-2025.txt"),
 }
+REGION_FORMATS = ("table", "plain", "markdown", "json", "csv", "junit", "github")
+"""The formats pinned on the regional example."""
+CASES = [(fmt, command) for command in COMMANDS for fmt in FORMATS if command != "regions" or fmt in REGION_FORMATS]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt,command", sorted(CASES, key=lambda case: FORMATS.index(case[0])))
 def test_output_matches_golden_file(monkeypatch, tmp_path, fmt, command, lang):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
@@ -55,22 +59,24 @@ def workbook_cells(path: Path) -> bytes:
     book = CalamineWorkbook.from_path(str(path))
     sheets = []
     for name in book.sheet_names:
-        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in book.get_sheet_by_name(name).to_python())
+        cells = book.get_sheet_by_name(name).to_python()
+        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in cells)
         sheets.append(f" {json.dumps(name, ensure_ascii=False)}: [\n{rows}\n ]")
     return ("{\n" + ",\n".join(sheets) + "\n}\n").encode("utf-8")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_table_on_an_80_column_terminal_matches_golden_file(monkeypatch, lang):
+@pytest.mark.parametrize("command", ["status", "regions"])
+def test_the_table_on_an_80_column_terminal_matches_golden_file(monkeypatch, command, lang):
     """As on a terminal: fitted to 80 columns, worst first (colour off, so that the file reads as text)."""
     from tcmcheck import cli
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(cli, "_to_terminal", lambda output: output is None)
     env = {"COLUMNS": "80", "NO_COLOR": "1", "GITHUB_STEP_SUMMARY": None}
-    result = CliRunner().invoke(main, [*COMMANDS["status"], "--as-of", "2024-12-31", "--lang", lang], env=env)
+    result = CliRunner().invoke(main, [*COMMANDS[command], "--as-of", "2024-12-31", "--lang", lang], env=env)
     assert result.exit_code == 1, result.stderr
-    path = GOLDEN / f"status-{lang}-table-80.txt"
+    path = GOLDEN / f"{command}-{lang}-table-80.txt"
     if os.environ.get("TCMCHECK_UPDATE_GOLDEN"):
         path.write_bytes(result.stdout_bytes)
     assert path.exists(), f"no golden file {path.name}: run with TCMCHECK_UPDATE_GOLDEN=1 to write it"

@@ -6,8 +6,9 @@ import csv
 import io
 
 from tcmcheck import describe
+from tcmcheck.formats import shared
 from tcmcheck.formats.interface import Formatter
-from tcmcheck.result import STATUSES, Result, Status, Summary
+from tcmcheck.result import STATUSES, IndicatorResult, Result, Status, Summary
 from tcmcheck.text import visible
 
 COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line", "late")
@@ -39,37 +40,48 @@ def _writer(buffer: io.StringIO):
     return csv.writer(buffer, lineterminator="\r\n")
 
 
+def _row(result: Result, item: IndicatorResult, lang: str) -> tuple:
+    """The cells of COLUMNS for an indicator (or a region's view of one)."""
+    report = item.actual
+    actual = "" if report is None else (
+        ("yes" if report.value else "no") if isinstance(report.value, bool)
+        else report.value if isinstance(report.value, str) else describe.number(report.value).replace(",", ""))
+    return (
+        result.plan.id,
+        item.indicator.id,
+        item.indicator.name(lang),
+        item.status.value,
+        describe.target_text(item.indicator, lang),
+        actual,
+        report.period.label if report else "",
+        "" if item.progress is None else f"{item.progress:.4f}",
+        describe.detail_text(item, lang),
+        report.line if report and report.line is not None else "",
+        "true" if item.late else "",
+    )
+
+
 class CsvFormatter(Formatter):
     """Indicator rows, then one row per warning with status `warning`, the code as id and the message
     as detail. Line ends are CRLF (RFC 4180)."""
 
     def status(self, result: Result) -> str:
+        """With region data, a `region` column at the end: empty on the city's rows, and a row per
+        (indicator, region) with a status after them."""
         buffer = io.StringIO()
         writer = _writer(buffer)
-        writer.writerow(COLUMNS)
+        regional = shared.has_region_views(result)
+        writer.writerow(COLUMNS + ("region",) if regional else COLUMNS)
         lang = self.options.lang
+        city = ("",) if regional else ()
         for item in self.rows(result.indicators):
-            report = item.actual
-            actual = "" if report is None else (
-                ("yes" if report.value else "no") if isinstance(report.value, bool)
-                else report.value if isinstance(report.value, str) else describe.number(report.value).replace(",", ""))
-            writer.writerow([_cell(cell) for cell in (
-                result.plan.id,
-                item.indicator.id,
-                item.indicator.name(lang),
-                item.status.value,
-                describe.target_text(item.indicator, lang),
-                actual,
-                report.period.label if report else "",
-                "" if item.progress is None else f"{item.progress:.4f}",
-                describe.detail_text(item, lang),
-                report.line if report and report.line is not None else "",
-                "true" if item.late else "",
-            )])
+            writer.writerow([_cell(cell) for cell in (*_row(result, item, lang), *city)])
+        for row in shared.region_rows(result, self.options) if regional else ():
+            writer.writerow([_cell(cell) for cell in (*_row(result, row.item, lang), row.region)])
         for warning in result.warnings:
             writer.writerow([_cell(cell) for cell in (
-                result.plan.id, warning.code, "", "warning", "", "", "", "", warning.message,
-                warning.line or "", "")])
+                result.plan.id, warning.code, "", "warning", "", "", "", "", warning.text(lang),
+                warning.line or "", "", *city)])
         return buffer.getvalue()
 
     def summary(self, summary: Summary) -> str:
@@ -85,7 +97,7 @@ class CsvFormatter(Formatter):
             if outcome.error is not None:
                 first = outcome.error.problems[0]
                 cells = (outcome.source, outcome.plan_id or "", *blank, "error", first.code, first.line or "",
-                         first.message, "", "")
+                         first.text(self.options.lang), "", "")
             else:
                 counts = outcome.result.summary
                 cells = (outcome.source, outcome.plan_id, *(counts[s] for s in STATUSES),
@@ -97,5 +109,5 @@ class CsvFormatter(Formatter):
         for outcome, warning in warnings:
             writer.writerow([_cell(cell) for cell in (
                 warning.file or outcome.source, outcome.plan_id, *blank, "warning", warning.code,
-                warning.line or "", warning.message, "", "")])
+                warning.line or "", warning.text(self.options.lang), "", "")])
         return buffer.getvalue()

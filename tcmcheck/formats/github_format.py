@@ -42,24 +42,26 @@ def _file(source: str | None) -> str | None:
     return source if source and source != "<stdin>" else None
 
 
-def _warning(warning: Problem, source: str) -> str:
-    return command("warning", warning.message, _file(warning.file or source), warning.line, f"tcmcheck {warning.code}")
+def _warning(warning: Problem, source: str, lang: str) -> str:
+    return command("warning", warning.text(lang), _file(warning.file or source), warning.line,
+                   f"tcmcheck {warning.code}")
 
 
 class GithubFormatter(Formatter):
     """Errors are the unusable files' problems, then the indicators whose status is in --fail-on, worst
     first; warnings the other fail indicators, the submissions' warnings, then lag indicators; the no-data
-    indicators of each file are one notice (an error when --fail-on names no-data). Within a kind,
-    files keep their order."""
+    indicators of each file are one notice (an error when --fail-on names no-data). A region's fail or lag
+    (`status` only) follows the city's findings of its status. Within a kind, files keep their order."""
 
     def __init__(self, options):
         super().__init__(options)
-        self._errors: list[tuple[int, str]] = []
-        self._warnings: list[tuple[int, str]] = []
+        self._errors: list[tuple[float, str]] = []
+        self._warnings: list[tuple[float, str]] = []
         self._notices: list[str] = []
 
     def status(self, result: Result) -> str:
         self._annotate(result)
+        self._annotate_regions(result)
         return self._finish(shared.summary_line(result, self.options.lang), f"tcmcheck {result.plan.id}")
 
     def summary(self, summary: Summary) -> str:
@@ -79,7 +81,8 @@ class GithubFormatter(Formatter):
 
     def _problems(self, outcome: Outcome) -> None:
         for problem in outcome.error.problems:
-            self._errors.append((-1, command("error", problem.message, _file(problem.file or outcome.source),
+            self._errors.append((-1, command("error", problem.text(self.options.lang),
+                                             _file(problem.file or outcome.source),
                                              problem.line, problem.code)))
 
     def _annotate(self, result: Result) -> None:
@@ -101,25 +104,40 @@ class GithubFormatter(Formatter):
                 self._errors.append((worst_first(Status.NO_DATA), notice))
             else:
                 self._notices.append(notice)
-        self._warnings.extend((1, _warning(warning, result.source)) for warning in result.warnings)
+        self._warnings.extend((1, _warning(warning, result.source, self.options.lang)) for warning in result.warnings)
 
-    def _finding(self, level: str, item: IndicatorResult, result: Result) -> str:
+    def _annotate_regions(self, result: Result) -> None:
+        """Each region's fail and lag, after the city's findings of the same status."""
+        fail_on = self.options.fail_on
+        for row in shared.region_rows(result, self.options):
+            item = row.item
+            if item.status in fail_on:
+                self._errors.append((worst_first(item.status) + 0.5, self._finding("error", item, result, row.region)))
+            elif item.status in (Status.FAIL, Status.LAG):
+                rank = 0.5 if item.status is Status.FAIL else 2.5
+                self._warnings.append((rank, self._finding("warning", item, result, row.region)))
+
+    def _finding(self, level: str, item: IndicatorResult, result: Result, region: str | None = None) -> str:
+        """`region`: the finding is that region's, on its own target."""
         lang = self.options.lang
         indicator = item.indicator
         detail = describe.detail_text(item, lang)
         target = describe.target_text(indicator, lang)
+        where = "" if region is None else region + ("：" if lang == "zh" else ": ")
         if lang == "zh":
-            message = f"{item.status.zh}：{indicator.name(lang)}：{detail}（目标 {target}"
+            message = f"{item.status.zh}：{where}{indicator.name(lang)}：{detail}（目标 {target}"
             if item.actual is not None:
                 message += f"；报送 {describe.actual_text(item, lang)}（{item.actual.period}）"
             message += "）"
         else:
-            message = f"{item.status.value}: {indicator.name(lang)}: {detail} (target {target}"
+            message = f"{item.status.value}: {where}{indicator.name(lang)}: {detail} (target {target}"
             if item.actual is not None:
                 message += f"; reported {describe.actual_text(item, lang)} for {item.actual.period}"
             message += ")"
-        return command(level, message, _file(result.source), item.actual.line if item.actual else None,
-                       f"{result.plan.id}.{indicator.id}")
+        report = item.actual
+        return command(level, message, _file(report.source if report and report.source else result.source),
+                       report.line if report else None,
+                       f"{result.plan.id}.{indicator.id}" + ("" if region is None else f"[{region}]"))
 
     def _no_data(self, ids: list[str], result: Result) -> str:
         lang = self.options.lang

@@ -11,8 +11,8 @@ from tcmcheck.formats.interface import Formatter
 from tcmcheck.result import STATUSES, IndicatorResult, Outcome, RegionResult, RegionSummary, Result, Summary
 
 
-def _warning(warning: Problem) -> dict:
-    return {"code": warning.code, "message": warning.message, "file": warning.file, "line": warning.line}
+def _warning(warning: Problem, lang: str) -> dict:
+    return {"code": warning.code, "message": warning.text(lang), "file": warning.file, "line": warning.line}
 
 
 def _milestone(milestone) -> dict:
@@ -95,7 +95,7 @@ def to_dict(result: Result, lang: str, items: tuple[IndicatorResult, ...] | None
         "summary": {status.value: counts[status] for status in STATUSES},
         "placeholders": result.placeholders,
         "indicators": [_indicator(item, lang) for item in (result.indicators if items is None else items)],
-        "warnings": [_warning(w) for w in result.warnings],
+        "warnings": [_warning(w, lang) for w in result.warnings],
         "regions": [_region_summary(summary) for summary in result.regions],
     }
 
@@ -168,17 +168,21 @@ class JsonFormatter(Formatter):
         head = f'{{"file":{_compact(outcome.source)},"plan":{plan}'
         if outcome.error is not None:
             error = {"problems": [
-                {"code": p.code, "message": p.message, "file": p.file, "line": p.line, "column": p.column,
+                {"code": p.code, "message": p.text(self.options.lang), "file": p.file, "line": p.line,
+                 "column": p.column,
                  "field": p.field}
                 for p in outcome.error.problems], "omitted": outcome.error.omitted}
-            return f'{head},"worst":null,"summary":null,"indicators":[],"warnings":[],"error":{_compact(error)}}}'
+            return (f'{head},"worst":null,"summary":null,"indicators":[],"warnings":[],"regions":[],'
+                    f'"error":{_compact(error)}}}')
         result = outcome.result
         counts = result.summary
         worst = outcome.worst
         summary = ",".join(f'"{status._value_}":{counts[status]}' for status in STATUSES)
-        warnings = _compact([_warning(w) for w in result.warnings]) if result.warnings else "[]"
+        warnings = _compact([_warning(w, self.options.lang) for w in result.warnings]) if result.warnings else "[]"
+        regions = _compact([region.region for region in result.regions]) if result.regions else "[]"
         return (f'{head},"worst":{"null" if worst is None else self._string(worst._value_)},"summary":{{{summary}}},'
-                f'"indicators":[{self._records(self.rows(result.indicators))}],"warnings":{warnings},"error":null}}')
+                f'"indicators":[{self._records(self.rows(result.indicators))}],"warnings":{warnings},'
+                f'"regions":{regions},"error":null}}')
 
     def _records(self, items: tuple[IndicatorResult, ...]) -> str:
         string = self._string

@@ -1,7 +1,9 @@
-"""The cells and lines the formats a person reads (table, plain, markdown) share. Every piece of text
-goes through `visible`, since names, ids and paths come from files."""
+"""The cells and lines the formats a person reads (table, plain, markdown) share, and the region rows every
+format shows. Every piece of text goes through `visible`, since names, ids and paths come from files."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from tcmcheck import describe
 from tcmcheck.formats.interface import RenderOptions, worst_first
@@ -86,7 +88,7 @@ def footer(result: Result, options: RenderOptions, shown: int) -> str:
 def warning_lines(result: Result, lang: str) -> str:
     """Warnings, one a line; empty when there are none. A problem's text is already made visible."""
     prefix = WORDS[lang]["warning"]
-    return "".join(f"{prefix}{w}\n" for w in result.warnings)
+    return "".join(f"{prefix}{w.located(lang)}\n" for w in result.warnings)
 
 
 SUMMARY_HEADERS = {
@@ -176,8 +178,174 @@ def problem_lines(outcomes: tuple[Outcome, ...], lang: str) -> str:
     lines = []
     for outcome in outcomes:
         if outcome.error is not None:
-            lines.extend(f"{words['error']}{line}" for line in str(outcome.error).splitlines())
+            lines.extend(f"{words['error']}{line}" for line in outcome.error.text(lang).splitlines())
     for outcome in outcomes:
         if outcome.result is not None:
-            lines.extend(f"{words['warning']}{w}" for w in outcome.result.warnings)
+            lines.extend(f"{words['warning']}{w.located(lang)}" for w in outcome.result.warnings)
     return "".join(line + "\n" for line in lines)
+
+
+# Regions (区县): each region's rows, the matrix of regions by indicator, and the ranking.
+
+GLYPHS = {
+    Status.PASS: "✔P",
+    Status.ON_TRACK: "▸T",
+    Status.LAG: "▴L",
+    Status.FAIL: "✖F",
+    Status.NO_DATA: "◦N",
+}
+"""A region's status in the matrix: a mark and a letter. No mark is of East Asian ambiguous width, which
+CJK terminals draw two cells wide, so every cell is two cells wide in any terminal."""
+NO_TARGET = "-"
+"""A matrix cell where the region has no target of its own."""
+REGION_WORDS = {
+    "en": {"matrix": "Regions: status by indicator", "no_target": "no target", "ranking": "Regions ranked",
+           "rule": "1 = best: fewest fail, fewest lag, largest share of pass",
+           "rows": "Regions: each indicator", "region": "region", "rank": "rank", "regions": "regions"},
+    "zh": {"matrix": "各区县指标状态", "no_target": "无目标", "ranking": "区县排名",
+           "rule": "1为最好：未达标最少，其次滞后最少，再次达标占比最高",
+           "rows": "各区县指标明细", "region": "区县", "rank": "排名", "regions": "区县数"},
+}
+RANKING_HEADERS = {lang: (words["region"], *(s.label(lang) for s in STATUSES), words["rank"])
+                   for lang, words in REGION_WORDS.items()}
+REGION_HEADERS = {lang: (headers[0], REGION_WORDS[lang]["region"], *headers[2:]) for lang, headers in HEADERS.items()}
+
+
+class RegionRow(NamedTuple):
+    """One region's view of one indicator where the region has a status: `item` holds the indicator as the
+    region is judged on it (the plan's target, or the region's allocation), its figures and status."""
+
+    region: str
+    item: IndicatorResult
+
+
+def region_rows(result: Result, options: RenderOptions) -> tuple[RegionRow, ...]:
+    """Each (indicator, region) where the region has a status, indicator by indicator in the plan's order and
+    each indicator's regions in the plan's order; with `only`, those of a chosen status; with sort "status",
+    the worst first."""
+    rows = tuple(RegionRow(view.region, IndicatorResult(view.indicator, view.status, view.detail, view.actual,
+                                                        view.progress, view.late))
+                 for item in result.indicators for view in item.regions if view.status is not None)
+    if options.only is not None:
+        rows = tuple(row for row in rows if row.item.status in options.only)
+    if options.sort == "status":
+        rows = tuple(sorted(rows, key=lambda row: worst_first(row.item.status)))
+    return rows
+
+
+def region_row(entry: RegionRow, lang: str) -> tuple[str, ...]:
+    """The cells of REGION_HEADERS: the indicator's row with the region in place of its name."""
+    cells = row(entry.item, lang)
+    return (cells[0], visible(entry.region), *cells[2:])
+
+
+def has_region_views(result: Result) -> bool:
+    """Whether the result holds each region's view of its indicators (one narrowed to a region with
+    `--region` holds only that region's statuses, as its indicators)."""
+    return any(item.regions for item in result.indicators)
+
+
+def region_names(result: Result) -> tuple[str, ...]:
+    """The regions of a result, the plan's listed ones first in the plan's order, then the others by name."""
+    seen = {summary.region for summary in result.regions}
+    listed = [region.zh for region in result.plan.regions if region.zh in seen]
+    return (*listed, *sorted(seen.difference(listed)))
+
+
+def region_label(result: Result, region: str) -> str:
+    """A region's shortest name, for a matrix column: 台山 for 台山市."""
+    names = next((r.names for r in result.plan.regions if r.zh == region), (region,))
+    return visible(min(names, key=len))
+
+
+class Matrix(NamedTuple):
+    """Regions as columns (`labels`: their short names), indicators as rows: each row an indicator id and, per
+    region, its cell text (a glyph, NO_TARGET, or blank where `only` leaves the status out) and status."""
+
+    labels: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[tuple[str, Status | None], ...]], ...]
+
+
+def region_matrix(result: Result, options: RenderOptions) -> Matrix:
+    """The indicators on which some region has a status (with `only`, a chosen status), in the plan's order
+    or, with sort "status", by the worst status shown in the row."""
+    names = region_names(result)
+    only = options.only
+    rows = []
+    for item in result.indicators:
+        statuses = {view.region: view.status for view in item.regions}
+        shown = [status for status in statuses.values() if status is not None and (only is None or status in only)]
+        if not shown:
+            continue
+        cells = []
+        for name in names:
+            status = statuses.get(name)
+            if status is None:
+                cells.append((NO_TARGET, None))
+            elif only is not None and status not in only:
+                cells.append(("", None))
+            else:
+                cells.append((GLYPHS[status], status))
+        rows.append((min(map(worst_first, shown)), visible(item.indicator.id), tuple(cells)))
+    if options.sort == "status":
+        rows.sort(key=lambda entry: entry[0])
+    return Matrix(tuple(region_label(result, name) for name in names), tuple(entry[1:] for entry in rows))
+
+
+def legend(lang: str) -> str:
+    """What the matrix's cells mean: '✔P pass  ▸T on-track  …  - no target'."""
+    return "  ".join([*(f"{GLYPHS[s]} {s.label(lang)}" for s in STATUSES),
+                      f"{NO_TARGET} {REGION_WORDS[lang]['no_target']}"])
+
+
+def fold(widths: list[int], room: int, gap: int = 2) -> list[range]:
+    """The columns of `widths` in as few blocks as fit `room` cells each (a gap before every column), as
+    even as possible; one column a block when even one doesn't fit."""
+    most = 0
+    used = 0
+    for width in sorted(widths, reverse=True):
+        used += width + gap
+        if used > room:
+            break
+        most += 1
+    most = max(most, 1)
+    blocks = -(-len(widths) // most)
+    size = -(-len(widths) // blocks) if blocks else 0
+    return [range(start, min(start + size, len(widths))) for start in range(0, len(widths), size or 1)]
+
+
+def ranking_rows(result: Result) -> list[tuple[str, ...]]:
+    """The cells of RANKING_HEADERS, one row a region in rank order."""
+    return [(visible(summary.region), *(str(summary.counts[s]) for s in STATUSES), str(summary.rank))
+            for summary in result.regions]
+
+
+def ranking_heading(lang: str) -> str:
+    words = REGION_WORDS[lang]
+    return f"{words['ranking']}（{words['rule']}）" if lang == "zh" else f"{words['ranking']} ({words['rule']})"
+
+
+def has_regions(outcomes: tuple[Outcome, ...]) -> bool:
+    """Whether a file of a summary has region data."""
+    return any(outcome.result is not None and outcome.result.regions for outcome in outcomes)
+
+
+def summary_regions_cell(outcome: Outcome) -> str:
+    """A summary row's count of regions; blank for a file without region data or that could not be checked."""
+    return str(len(outcome.result.regions)) if outcome.result is not None and outcome.result.regions else ""
+
+
+def region_rank_lines(outcomes: tuple[Outcome, ...], lang: str) -> list[str]:
+    """For each file with region data, its regions in rank order: 'examples/x.csv: 1 鹤山市, 2 蓬江区, …'."""
+    words = WORDS[lang]
+    named: dict[str, int] = {}
+    for outcome in outcomes:
+        named[outcome.source] = named.get(outcome.source, 0) + 1
+    lines = []
+    for outcome in outcomes:
+        if outcome.result is None or not outcome.result.regions:
+            continue
+        name = outcome.source if named[outcome.source] == 1 else f"{outcome.source} ({outcome.plan_id})"
+        ranked = words["comma"].join(f"{s.rank} {s.region}" for s in outcome.result.regions)
+        lines.append(visible(name + words["colon"] + ranked))
+    return lines

@@ -53,6 +53,8 @@ LAYOUTS = (
      Column(STATUS)),
     (Column(ID, 16, _ID_BREAKS), Column(TARGET, 12), Column(ACTUAL, 8), Column(STATUS)),
 )
+MATRIX_ID = 20
+"""The narrowest the id column of the regions' matrix is wrapped to."""
 LONGER = 1.3
 """The widest layout whose columns fit at their narrowest is used, unless its rows take more than
 LONGER times the lines of the shortest that fits: a column is kept while it costs few lines."""
@@ -215,8 +217,57 @@ class TableFormatter(Formatter):
         footer.append(shared.placeholders_note(result, lang))
         note = shared.shown_note(options, len(items))
         footer.append(shared.WORDS[lang]["semicolon"] + note if note else "")
-        return (self._print(shared.title(result, lang), grid.lines, _wrapped(footer, options.width, INDENT))
+        return (self._print(shared.title(result, lang), grid.lines,
+                            _wrapped(footer, options.width, INDENT) + self._matrix(result) + self._ranking(result))
                 + shared.warning_lines(result, lang))
+
+    def _matrix(self, result: Result) -> list[Text]:
+        """Regions as columns, indicators as rows, a coloured glyph a cell; where the regions don't fit the
+        width beside the ids, in several blocks of regions."""
+        options = self.options
+        lang = options.lang
+        matrix = shared.region_matrix(result, options)
+        if not matrix.rows:
+            return []
+        legend = Text()
+        for status in STATUSES:
+            legend.append(shared.GLYPHS[status], style=STYLES[status])
+            legend.append(f" {status.label(lang)}{GAP}")
+        legend.append(f"{shared.NO_TARGET} {shared.REGION_WORDS[lang]['no_target']}")
+        lines = [Text(""), Text(shared.REGION_WORDS[lang]["matrix"], style="bold"),
+                 *_wrapped(legend, options.width, INDENT)]
+        heading = shared.HEADERS[lang][ID]
+        ids = [ident for ident, _ in matrix.rows]
+        narrowest = min(max(cell_len(heading), *map(cell_len, ids)), MATRIX_ID)
+        sizes = [max(cell_len(label), 2) for label in matrix.labels]
+        for block in shared.fold(sizes, options.width - narrowest, len(GAP)):
+            columns = (Column(0, MATRIX_ID, _ID_BREAKS), *(Column(n) for n in range(1, len(block) + 1)))
+            header = (heading, *(matrix.labels[i] for i in block))
+            rows = [(ident, *(cells[i][0] for i in block)) for ident, cells in matrix.rows]
+            widths = _widths(columns, {c.index: measure(rows, header, c.index) for c in columns}, options.width)
+            grid = Grid(columns, widths)
+            grid.header(header)
+            for row, (_, cells) in zip(rows, matrix.rows):
+                grid.row(row, {n: STYLES[cells[i][1]] for n, i in enumerate(block, 1) if cells[i][1] is not None})
+            lines += [Text(""), *grid.lines]
+        return lines
+
+    def _ranking(self, result: Result) -> list[Text]:
+        """The regions in rank order with their five counts."""
+        if not result.regions:
+            return []
+        options = self.options
+        lang = options.lang
+        header = shared.RANKING_HEADERS[lang]
+        rows = shared.ranking_rows(result)
+        columns = (Column(0, 12), *(Column(i, right=True) for i in range(1, len(header))))
+        grid = Grid(columns, _widths(columns, {c.index: measure(rows, header, c.index) for c in columns},
+                                     options.width))
+        grid.header(header)
+        for row in rows:
+            grid.row(row, {i: STYLES[status] for i, status in enumerate(STATUSES, 1) if row[i] != "0"})
+        return [Text(""), *_wrapped(Text(shared.ranking_heading(lang), style="bold"), options.width, INDENT),
+                *grid.lines]
 
     def _height(self, columns: tuple[Column, ...], widths: dict[int, int], items, cells) -> int:
         """The lines the rows take in this layout."""
@@ -240,14 +291,18 @@ class TableFormatter(Formatter):
         rows = [shared.summary_row(o, lang) for o in outcomes]
         total = shared.summary_total_row(summary, lang)
         counts = range(2, 2 + len(STATUSES))
-        columns = (Column(0, 12, "/-_"), Column(1), *(Column(i, right=True) for i in counts),
-                   Column(len(header) - 1))
+        worst = len(header) - 1
+        columns = (Column(0, 12, "/-_"), Column(1), *(Column(i, right=True) for i in counts), Column(worst))
+        regional = shared.has_regions(outcomes)
+        if regional:
+            header += (shared.REGION_WORDS[lang]["regions"],)
+            rows = [(*row, shared.summary_regions_cell(o)) for o, row in zip(outcomes, rows)]
+            total = (*total, "")
+            columns += (Column(len(header) - 1, right=True),)
         sizes = {i: measure(rows + [total], header, i) for i in range(len(header))}
-        widths = fit(columns, sizes, options.width) or {
-            c.index: sizes[c.index][0] if c.wrap is None else min(sizes[c.index][0], c.wrap) for c in columns}
+        widths = _widths(columns, sizes, options.width)
         grid = Grid(columns, widths)
         grid.header(header)
-        worst = len(header) - 1
         for outcome, row in zip(outcomes, rows):
             grid.row(row, {worst: "bold red" if outcome.error is not None else STYLES.get(outcome.worst, "")})
         grid.rule()
@@ -264,6 +319,10 @@ class TableFormatter(Formatter):
                     line.append(status.label(lang), style=STYLES[status])
                     line.append(words["colon"] + ids)
                 footer.extend(_wrapped(line, options.width, INDENT))
+        if regional:
+            footer += [Text(""), Text(shared.REGION_WORDS[lang]["ranking"], style="bold")]
+            for line in shared.region_rank_lines(outcomes, lang):
+                footer.extend(_wrapped(Text(line), options.width, INDENT))
         return self._print(shared.summary_title(summary, lang), grid.lines, footer) + \
             shared.problem_lines(outcomes, lang)
 
@@ -279,6 +338,12 @@ class TableFormatter(Formatter):
         for line in [*lines, *footer]:
             console.print(line)
         return buffer.getvalue()
+
+
+def _widths(columns: tuple[Column, ...], sizes: dict[int, tuple[int, int]], width: int) -> dict[int, int]:
+    """The columns' widths within `width`, else each at its narrowest."""
+    return fit(columns, sizes, width) or {
+        c.index: sizes[c.index][0] if c.wrap is None else min(sizes[c.index][0], c.wrap) for c in columns}
 
 
 def _wrapped(line: Text, width: int, indent: str) -> list[Text]:
