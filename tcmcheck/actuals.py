@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
+from tcmcheck.messages import Phrase, Semicolons, os_reason
 from tcmcheck.model import Indicator, Plan, derived
 from tcmcheck.periods import Period, parse_period, serial_date
 from tcmcheck.text import quoted
@@ -233,15 +234,15 @@ def parse_number(text: str, allow_percent: bool) -> float:
     raw = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if raw.endswith("%"):
         if not allow_percent:
-            raise InvalidValue("a percent sign on a value that is not a percentage")
+            raise InvalidValue("percent-sign")
         raw = raw[:-1]
     if _THOUSANDS.match(raw):
         raw = raw.replace(",", "")
     if not _NUMBER.match(raw):
-        raise InvalidValue("expected a number")
+        raise InvalidValue("number")
     number = float(raw)
     if not math.isfinite(number):
-        raise InvalidValue("the number is too large")
+        raise InvalidValue("number-too-large")
     return number
 
 
@@ -251,7 +252,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if folded in NO:
         return False
-    raise InvalidValue("expected yes/no (是/否, 已完成/未完成, true/false)")
+    raise InvalidValue("yes-no")
 
 
 class WrongUnit(InvalidValue):
@@ -264,8 +265,7 @@ def parse_value(text: str, indicator: Indicator) -> float | str | bool:
     if indicator.value_type == "grade":
         level = indicator.scale.canonical(text) if indicator.scale else None
         if level is None:
-            levels = ", ".join(indicator.scale.levels) if indicator.scale else ""
-            raise InvalidValue(f"expected a grade on the scale {levels}")
+            raise InvalidValue("grade", levels=indicator.scale.levels if indicator.scale else ())
         return level
     percent = indicator.unit == "percent"
     try:
@@ -307,11 +307,11 @@ def _measured_number(text: str, indicator: Indicator) -> float | None:
     if word and word not in allowed:
         if (multiplier or "") + word in MEASURE_WORDS or word in MEASURE_WORDS or word.rstrip("数") in MEASURE_WORDS:
             shown = "/".join(allowed) or indicator.unit
-            raise WrongUnit(f"the unit {quoted((multiplier or '') + word)} doesn't fit {indicator.id}, which is "
-                            f"counted in {shown} ({indicator.unit})")
+            raise WrongUnit("wrong-unit", word=quoted((multiplier or "") + word), indicator=indicator.id, units=shown,
+                            unit=indicator.unit)
         return None
     if multiplier and percent:
-        raise WrongUnit(f"{multiplier} (×{_MULTIPLIERS[multiplier]:,.0f}) on a percentage")
+        raise WrongUnit("multiplier-on-percent", multiplier=multiplier, factor=f"{_MULTIPLIERS[multiplier]:,.0f}")
     value = number * _MULTIPLIERS[multiplier] if multiplier else number
     return float(f"{value:.12g}") if multiplier else value
 
@@ -325,32 +325,33 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     """Text and the encoding it was read with: UTF-16 with a byte order mark (Excel's "Unicode text"),
     UTF-8 (with or without BOM), else GB18030."""
 
-    def failed(message: str, exc: UnicodeDecodeError, offset: int = 0) -> ActualsError:
+    def failed(variant: str, exc: UnicodeDecodeError, offset: int = 0, **params) -> ActualsError:
         start = exc.start + offset
-        return ActualsError(Problem("csv-encoding", f"{message} (byte {start})", source, data.count(b"\n", 0, start) + 1))
+        return ActualsError(Problem("csv-encoding", variant, source, data.count(b"\n", 0, start) + 1, byte=start,
+                                    **params))
 
     if encoding:
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            raise ActualsError(Problem("csv-encoding", f"unknown encoding {quoted(encoding)}",
-                                       field="--encoding")) from None
+            raise ActualsError(Problem("csv-encoding", "unknown", field="--encoding",
+                                       encoding=quoted(encoding))) from None
         except UnicodeDecodeError as exc:
-            raise failed(f"not valid {encoding}", exc) from None
+            raise failed("not-valid", exc, encoding=encoding) from None
         except ValueError as exc:
-            raise ActualsError(Problem("csv-encoding", f"can't read with {quoted(encoding)}: {exc}",
-                                       field="--encoding")) from None
+            raise ActualsError(Problem("csv-encoding", "unusable", field="--encoding", encoding=quoted(encoding),
+                                       reason=str(exc))) from None
     for bom, name in _UTF_16_BOMS:
         if data.startswith(bom):
             try:
                 return data[2:].decode(name), "utf-16"
             except UnicodeDecodeError as exc:
-                raise failed(f"starts with a UTF-16 byte order mark but is not {name.upper()}", exc, 2) from None
+                raise failed("utf16", exc, 2, encoding=name.upper()) from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise failed("starts with a UTF-8 byte order mark but is not UTF-8", exc, 3) from None
+            raise failed("utf8-bom", exc, 3) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -358,10 +359,10 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise failed("neither UTF-8 nor GB18030/GBK; save the file as UTF-8 or give --encoding", exc) from None
+        raise failed("undetected", exc) from None
 
 
-_SPECIAL_FILES = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_SPECIAL_FILES = ((stat.S_ISCHR, "character-device"), (stat.S_ISBLK, "block-device"), (stat.S_ISSOCK, "socket"))
 
 
 def read_bytes(path: str) -> bytes:
@@ -371,20 +372,20 @@ def read_bytes(path: str) -> bytes:
     try:
         if path == "-":
             if sys.stdin is None:
-                raise ActualsError(Problem("csv-unreadable", "standard input is closed", source))
+                raise ActualsError(Problem("csv-unreadable", "stdin-closed", source))
             return _read_limited(sys.stdin.buffer, source)
         mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
-            raise ActualsError(Problem("csv-not-file", "is a directory, expected a CSV file", path))
+            raise ActualsError(Problem("csv-not-file", "directory", path))
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-            kind = next((kind for test, kind in _SPECIAL_FILES if test(mode)), "a special file")
-            raise ActualsError(Problem("csv-not-regular", f"is {kind}, not a regular file; expected a CSV file", path))
+            kind = next((kind for test, kind in _SPECIAL_FILES if test(mode)), "special-file")
+            raise ActualsError(Problem("csv-not-regular", "special", path, what=Phrase.of(kind)))
         with open(path, "rb") as stream:
             return _read_limited(stream, path)
     except FileNotFoundError:
-        raise ActualsError(Problem("csv-not-found", "no such file", path)) from None
+        raise ActualsError(Problem("csv-not-found", "missing", path)) from None
     except OSError as exc:
-        raise ActualsError(Problem("csv-unreadable", exc.strerror or str(exc), source)) from None
+        raise ActualsError(Problem("csv-unreadable", "os", source, reason=os_reason(exc))) from None
 
 
 def _read_limited(stream, source: str) -> bytes:
@@ -412,9 +413,7 @@ def _read_limited(stream, source: str) -> bytes:
 
 
 def _too_large(source: str) -> ActualsError:
-    return ActualsError(Problem(
-        "csv-too-large", f"larger than {MAX_CSV_BYTES // 2**20} MiB, the most tcmcheck reads of one CSV; "
-        "split it into several files", source))
+    return ActualsError(Problem("csv-too-large", "limit", source, limit=MAX_CSV_BYTES // 2**20))
 
 
 def read_actuals(data: bytes, plan: Plan, source: str, encoding: str | None = None, delimiter: str | None = None,
@@ -445,9 +444,9 @@ def parse_tables(data: bytes, source: str, encoding: str | None = None, delimite
     text, used = decode(data, source, encoding)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ActualsError(Problem("csv-nul-byte", "contains a NUL byte; is this really a CSV file?", source, line))
+        raise ActualsError(Problem("csv-nul-byte", "nul", source, line))
     if not text or text.isspace():
-        raise ActualsError(Problem("csv-empty", "the file is empty; expected a header row indicator,period,value", source, 1))
+        raise ActualsError(Problem("csv-empty", "file", source, 1))
     return [_text_table(text, source, used, delimiter)]
 
 
@@ -474,9 +473,8 @@ def _text_table(text: str, source: str, encoding: str, delimiter: str | None) ->
             title = next((cell.strip() for number, cells in records if number < line for cell in cells
                           if cell.strip()), "")
             if title:
-                notes = (Problem("csv-header-below-title",
-                                 f"the header is on line {line}; the {line - skip - 1} line(s) above it "
-                                 f"({quoted(title)}) were skipped", source, line),)
+                notes = (Problem("csv-header-below-title", "skipped", source, line, header_line=line,
+                                 count=line - skip - 1, title=quoted(title)),)
             return Table(source, encoding, text, header, columns, candidate, line, None, notes)
         tried.append(records)
     raise _no_header(tried[0], source, delimiter)
@@ -541,25 +539,25 @@ def _no_header(records: list[tuple[int, list]], source: str, delimiter: str | No
         if count > best_count:
             best_line, best, best_count = line, cells, count
     named = {_canonical_column(cell) for cell in best if cell.__class__ is str}
-    missing = [column for column in REQUIRED_COLUMNS if column not in named]
+    missing = tuple(column_phrase(column) for column in REQUIRED_COLUMNS if column not in named)
     hint = ""
     if len(best) == 1 and any(mark in str(best[0]) for mark in ";|\t"):
-        hint = ("; the file seems separated by something other than commas or tabs: give --delimiter "
-                "(--delimiter ';') or save it as comma-separated CSV")
+        hint = Phrase.of("delimiter-hint")
     found = ", ".join(repr(str(cell)) for cell in best)
-    where = f" in the first {HEADER_SEARCH_ROWS} rows" if len(records) > 1 else ""
-    return ActualsError(Problem(
-        "csv-missing-column",
-        f"no {', '.join(missing)} column{where}; the header must name indicator, period and value "
-        f"(or 指标, 期间, 数值); found {found}{hint}", source, best_line))
+    where = Phrase.of("in-first-rows", rows=HEADER_SEARCH_ROWS) if len(records) > 1 else ""
+    return ActualsError(Problem("csv-missing-column", "none", source, best_line, missing=missing, where=where,
+                                found=found, hint=hint))
+
+
+def column_phrase(column: str) -> Phrase:
+    """A column's name in words: indicator, 指标."""
+    return Phrase.of(f"column-{column}")
 
 
 def _csv_error(exc: csv.Error, source: str, line: int) -> ActualsError:
     if "field larger than field limit" in str(exc):
-        return ActualsError(Problem(
-            "csv-field-too-large", f"a cell is longer than {csv.field_size_limit()} characters (an unclosed quote?)",
-            source, line))
-    return ActualsError(Problem("csv-syntax", str(exc), source, line))
+        return ActualsError(Problem("csv-field-too-large", "limit", source, line, limit=csv.field_size_limit()))
+    return ActualsError(Problem("csv-syntax", "csv", source, line, reason=str(exc)))
 
 
 def _header_columns(header: tuple[str, ...], source: str, line: int = 1) -> dict[str, int]:
@@ -573,10 +571,9 @@ def _header_columns(header: tuple[str, ...], source: str, line: int = 1) -> dict
         if column in columns:
             if column in ("note", "name"):
                 continue
-            raise ActualsError(Problem(
-                "csv-duplicate-column",
-                f"columns {header[columns[column]]!r} and {name!r} both name {column!r}",
-                source, line, index + 1))
+            raise ActualsError(Problem("csv-duplicate-column", "both", source, line, index + 1,
+                                       first=repr(header[columns[column]]), second=repr(name),
+                                       meaning=column_phrase(column)))
         columns[column] = index
     names = columns.pop("name", None)
     if "indicator" not in columns and names is not None:
@@ -591,7 +588,7 @@ def _sheet_tables(book, wanted: str | None, every_sheet: bool) -> list[Table]:
     if wanted is not None:
         names = [_chosen_sheet(book, wanted)]
     tables: list[Table] = []
-    skipped: list[tuple[str, str, bool]] = []
+    skipped: list[tuple[str, Phrase, bool]] = []
     """(sheet, why, whether a warning says so)"""
     for name in names:
         values = book.values(name)
@@ -602,17 +599,15 @@ def _sheet_tables(book, wanted: str | None, every_sheet: bool) -> list[Table]:
         if found is None:
             named = {_canonical_column(cell) for _, row in head for cell in row} & set(REQUIRED_COLUMNS)
             if wanted is not None:
-                raise _no_header(head, where, None) if head else ActualsError(Problem(
-                    "csv-empty", "the sheet is empty; expected a header row indicator,period,value", where))
+                raise _no_header(head, where, None) if head else ActualsError(Problem("csv-empty", "sheet", where))
             if named:
-                missing = ", ".join(column for column in REQUIRED_COLUMNS if column not in named)
-                skipped.append((name, f"no {missing} column", True))
+                missing = tuple(column_phrase(column) for column in REQUIRED_COLUMNS if column not in named)
+                skipped.append((name, Phrase.of("sheet-no-columns", missing=missing), True))
             else:
-                skipped.append((name, "no header row" if values else "empty", False))
+                skipped.append((name, Phrase.of("sheet-no-header" if values else "sheet-empty"), False))
             continue
         if tables and not every_sheet:
-            skipped.append((name, "also has a header; only the first such sheet is read (choose with --sheet, "
-                                  "or check every sheet with summary)", True))
+            skipped.append((name, Phrase.of("sheet-second-header"), True))
             continue
         line, header, columns = found
         used = tuple(sorted({columns[c] for c in (*REQUIRED_COLUMNS, "plan", "unit") if c in columns}))
@@ -620,20 +615,19 @@ def _sheet_tables(book, wanted: str | None, every_sheet: bool) -> list[Table]:
         notes = ()
         if line > head[0][0]:
             title = next((cell.strip() for cell in head[0][1] if cell.strip()), "")
-            notes = (Problem("csv-header-below-title", f"the header is on line {line}; the {line - head[0][0]} "
-                             f"line(s) above it ({quoted(title)}) were skipped", where, line),)
+            notes = (Problem("csv-header-below-title", "skipped", where, line, header_line=line,
+                             count=line - head[0][0], title=quoted(title)),)
         tables.append(Table(where, book.kind, "", header, columns, ",", line, rows, notes))
     if not tables:
-        reasons = "; ".join(f"{quoted(name)}: {reason}" for name, reason, _ in skipped) or "no sheets"
-        raise ActualsError(Problem(
-            "workbook-no-header",
-            f"no sheet has a header naming indicator, period and value (or 指标, 期间, 数值) in its first "
-            f"{HEADER_SEARCH_ROWS} rows ({reasons})", book.source))
+        reasons = Semicolons(Phrase.of("sheet-reason", sheet=quoted(name), reason=reason)
+                             for name, reason, _ in skipped) or Phrase.of("no-sheets")
+        raise ActualsError(Problem("workbook-no-header", "none", book.source, rows=HEADER_SEARCH_ROWS,
+                                   reasons=reasons))
     told = [(name, reason) for name, reason, warned in skipped if warned]
     if told:
-        said = "; ".join(f"{quoted(name)}: {reason}" for name, reason in told)
+        said = Semicolons(Phrase.of("sheet-reason", sheet=quoted(name), reason=reason) for name, reason in told)
         first = tables[0]
-        note = Problem("workbook-sheet-skipped", f"sheet(s) left out: {said}", book.source)
+        note = Problem("workbook-sheet-skipped", "skipped", book.source, sheets=said)
         tables[0] = Table(first.source, first.encoding, first.text, first.header, first.columns, first.delimiter,
                           first.header_line, first.records, first.notes + (note,))
     return tables
@@ -645,9 +639,9 @@ def _chosen_sheet(book, wanted: str) -> str:
         return wanted
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(book.names):
         return book.names[int(wanted) - 1]
-    listed = ", ".join(f"{number} {quoted(name)}" for number, name in enumerate(book.names, start=1))
-    raise ActualsError(Problem("workbook-no-sheet", f"no sheet {quoted(wanted)}; the sheets are {listed}",
-                               book.source, field="--sheet"))
+    listed = tuple(f"{number} {quoted(name)}" for number, name in enumerate(book.names, start=1))
+    raise ActualsError(Problem("workbook-no-sheet", "none", book.source, field="--sheet", sheet=quoted(wanted),
+                               sheets=listed))
 
 
 def read_reports(table: Table, plan: Plan, take_blank: bool = True, expected: frozenset[str] = frozenset()) -> Actuals:
@@ -797,19 +791,18 @@ class _Collector:
             if self.serials is not None and serial_date(raw_period) is not None:
                 self.serials.append((line, cells))
                 return
-            self.problems.append(Problem("csv-bad-period", str(exc), source, line, period_column + 1, "period"))
+            self.problems.append(Problem("csv-bad-period", "reason", source, line, period_column + 1, "period",
+                                         reason=exc.reason))
             return
         try:
             value = parse_value(raw_value, indicator)
         except WrongUnit as exc:
-            self.problems.append(Problem(
-                "csv-wrong-unit", f"{quoted(raw_value)} for {indicator.id}: {exc}", source, line, value_column + 1,
-                "value"))
+            self.problems.append(Problem("csv-wrong-unit", "unit", source, line, value_column + 1, "value",
+                                         value=quoted(raw_value), indicator=indicator.id, reason=exc.reason))
             return
         except InvalidValue as exc:
-            self.problems.append(Problem(
-                "csv-bad-value", f"{quoted(raw_value)} for {indicator.id}: {exc}", source, line, value_column + 1,
-                "value"))
+            self.problems.append(Problem("csv-bad-value", "value", source, line, value_column + 1, "value",
+                                         value=quoted(raw_value), indicator=indicator.id, reason=exc.reason))
             return
         region = None
         if self.region_column is not None:
@@ -819,15 +812,15 @@ class _Collector:
         known = self.reports[indicator.id] if region is None else self.region_reports(indicator.id, region)
         earlier = known.get(period.label)
         if earlier is not None:
-            what = f"{indicator.id} for {period}" + (f" in {region}" if region else "")
+            what = Phrase.of("report-of-region", indicator=indicator.id, period=period.label, region=region) \
+                if region else Phrase.of("report-of", indicator=indicator.id, period=period.label)
             if earlier[VALUE] != value:
                 self.problems.append(Problem(
-                    "csv-duplicate-report",
-                    f"{what} is {quoted(raw_value)} here but {quoted(_shown(earlier[VALUE]))} "
-                    f"on line {earlier[LINE]}", source, line, value_column + 1, "value"))
+                    "csv-duplicate-report", "differs", source, line, value_column + 1, "value", report=what,
+                    value=quoted(raw_value), earlier=quoted(_shown(earlier[VALUE])), earlier_line=earlier[LINE]))
             else:
-                self.warnings.append(Problem(
-                    "csv-repeated-report", f"{what} repeats line {earlier[LINE]}; read once", source, line))
+                self.warnings.append(Problem("csv-repeated-report", "repeats", source, line, report=what,
+                                             earlier_line=earlier[LINE]))
             return
         known[period.label] = (indicator.id, period.end, line, period, value)
         self.warnings.extend(_suspicious(indicator, value, raw_value, line, table.cell(cells, "unit"), source))
@@ -859,12 +852,11 @@ class _Collector:
 
                 names = list(region_names(self.plan))
                 close = difflib.get_close_matches(folded, names, n=3, cutoff=0.3)
-                hint = f"; did you mean {', '.join(dict.fromkeys(region_names(self.plan)[n] for n in close))}?" \
-                    if close else ""
+                closest = tuple(dict.fromkeys(region_names(self.plan)[n] for n in close))
+                hint = Phrase.of("did-you-mean", names=closest) if close else ""
                 self.problems.append(Problem(
-                    "csv-unknown-region", f"no region {quoted(text)} in plan {self.plan.id}{hint} "
-                    f"(its regions: {', '.join(r.zh for r in self.plan.regions)})", self.source, line,
-                    self.region_column + 1, "region"))
+                    "csv-unknown-region", "unknown", self.source, line, self.region_column + 1, "region",
+                    region=quoted(text), plan=self.plan.id, hint=hint, regions=tuple(r.zh for r in self.plan.regions)))
                 return _UNSEEN
         self.region_cells[raw] = region
         if region is None:
@@ -889,18 +881,16 @@ class _Collector:
             candidates = by_name.get(folded, ())
             if len(candidates) > 1:
                 self.problems.append(Problem(
-                    "csv-ambiguous-indicator", f"{quoted(text)} is the name of {len(candidates)} indicators of plan "
-                    f"{self.plan.id}: {', '.join(candidates)}; write the id", self.source, line, column + 1,
-                    "indicator"))
+                    "csv-ambiguous-indicator", "name", self.source, line, column + 1, "indicator", name=quoted(text),
+                    count=len(candidates), plan=self.plan.id, ids=tuple(candidates)))
                 return None
             if candidates:
                 found = candidates[0]
                 self.by_name.append((line, text, found))
         if found is None:
             self.problems.append(Problem(
-                "csv-unknown-indicator",
-                f"no indicator {quoted(text)} in plan {self.plan.id}{_suggest(text, list(self.indicators))}",
-                self.source, line, column + 1, "indicator"))
+                "csv-unknown-indicator", "unknown", self.source, line, column + 1, "indicator", indicator=quoted(text),
+                plan=self.plan.id, hint=suggestion(text, list(self.indicators))))
             return None
         return self.indicators[found]
 
@@ -914,9 +904,8 @@ class _Collector:
                 if not re.fullmatch(r"[^\W\d]\w*", sheet):
                     sheet = "'" + sheet.replace("'", "''") + "'"
                 self.problems.append(Problem(
-                    "workbook-error-cell", f"cell {sheet}!{cell_name(line, column + 1)} holds the error "
-                    f"{quoted(str(cells[column]))}, not a value; correct the formula or type the figure",
-                    self.source, line, column + 1, field))
+                    "workbook-error-cell", "error", self.source, line, column + 1, field,
+                    cell=f"{sheet}!{cell_name(line, column + 1)}", error=quoted(str(cells[column]))))
                 found = True
         return found
 
@@ -944,9 +933,8 @@ class _Collector:
             day = serial_date(raw)
             if other is not None:
                 self.problems.append(Problem(
-                    "csv-bad-period", f"{quoted(raw)} is not a period; as an Excel date serial it would be "
-                    f"{day.isoformat()}, but the period column also holds {quoted(other[1])} (line {other[0]}), "
-                    "so it is not read as one; write the period", self.source, line, column + 1, "period"))
+                    "csv-bad-period", "serial-among-periods", self.source, line, column + 1, "period",
+                    period=quoted(raw), day=day.isoformat(), other=quoted(other[1]), other_line=other[0]))
                 continue
             converted = list(cells)
             converted[column] = day.isoformat()
@@ -955,22 +943,20 @@ class _Collector:
             line, cells = waiting[0]
             raw = clean_cell(cells[column])
             self.warnings.append(Problem(
-                "csv-date-serial", f"{len(waiting)} period(s) are Excel date serials, read as dates (first: "
-                f"{quoted(raw)} = {serial_date(raw).isoformat()}); format the period column as dates",
-                self.source, line, column + 1))
+                "csv-date-serial", "serials", self.source, line, column + 1, count=len(waiting), serial=quoted(raw),
+                day=serial_date(raw).isoformat()))
 
     def _row_length(self, line: int, cells: list[str]) -> Problem:
-        message = f"{len(cells)} cells, the header has {self.width}"
+        counts = {"cells": len(cells), "width": self.width}
         extra = len(cells) - self.width
         if extra <= 0:
-            return Problem("csv-row-length", message, self.source, line)
+            return Problem("csv-row-length", "cells", self.source, line, **counts)
         value_column = self.required[2]
         number = _split_number(cells, value_column)
         if number is not None:
-            return Problem(
-                "csv-row-length", f"{message}: is {quoted(number)} one number? Quote a number that has a "
-                'thousands separator ("1,380") or leave the commas out', self.source, line, value_column + 1, "value")
-        return Problem("csv-row-length", f"{message}; a cell that holds a comma must be quoted", self.source, line)
+            return Problem("csv-row-length", "number", self.source, line, value_column + 1, "value",
+                           number=quoted(number), **counts)
+        return Problem("csv-row-length", "comma", self.source, line, **counts)
 
     def finish(self) -> Actuals:
         self._settle_serials()
@@ -980,15 +966,13 @@ class _Collector:
         entries = {indicator_id: sorted(known.values()) for indicator_id, known in self.reports.items() if known}
         if self.by_name:
             line, text, found = self.by_name[0]
-            self.warnings.append(Problem(
-                "csv-indicator-name", f"{len(self.by_name)} row(s) name the indicator instead of giving its id "
-                f"(first: {quoted(text)}, which is {found}); write the id, which stays the same when a name is "
-                "reworded", self.source, line))
+            self.warnings.append(Problem("csv-indicator-name", "names", self.source, line, count=len(self.by_name),
+                                         name=quoted(text), indicator=found))
         warnings = self.table.notes + _capped(self.warnings)
         if self.other_plans:
-            names = ", ".join(quoted(name) for name in self.other_plans)
-            warnings += (Problem("csv-other-plan", f"rows for other plans were left out: {names}", self.source,
-                                 min(self.other_plans.values())),)
+            names = tuple(quoted(name) for name in self.other_plans)
+            warnings += (Problem("csv-other-plan", "left-out", self.source, min(self.other_plans.values()),
+                                 plans=names),)
         regional: dict[str, dict[str, list[Entry]]] = {}
         for (indicator_id, region), known in self.regional.items():
             if known:
@@ -1014,15 +998,15 @@ def merge_actuals(parts: list[Actuals]) -> Actuals:
                 if earlier is None:
                     kept[entry[PERIOD].label] = entry
                     continue
-                where = f"{entry[INDICATOR_ID]} for {entry[PERIOD]}"
+                where = Phrase.of("report-of", indicator=entry[INDICATOR_ID], period=entry[PERIOD].label)
                 if earlier[VALUE] != entry[VALUE]:
                     problems.append(Problem(
-                        "csv-duplicate-report", f"{where} is {quoted(_shown(entry[VALUE]))} here but "
-                        f"{quoted(_shown(earlier[VALUE]))} in {earlier[SOURCE]} on line {earlier[LINE]}",
-                        source, entry[LINE], field="value"))
+                        "csv-duplicate-report", "differs-in-file", source, entry[LINE], field="value", report=where,
+                        value=quoted(_shown(entry[VALUE])), earlier=quoted(_shown(earlier[VALUE])),
+                        other=earlier[SOURCE], earlier_line=earlier[LINE]))
                 else:
-                    warnings.append(Problem("csv-repeated-report", f"{where} repeats {earlier[SOURCE]} line "
-                                            f"{earlier[LINE]}; read once", source, entry[LINE]))
+                    warnings.append(Problem("csv-repeated-report", "repeats-in-file", source, entry[LINE], report=where,
+                                            other=earlier[SOURCE], earlier_line=earlier[LINE]))
         return sorted(kept.values(), key=lambda entry: (entry[END], entry[SOURCE], entry[LINE]))
 
     entries = {indicator_id: merged((part.source, part.entries[indicator_id]) for part in parts
@@ -1123,7 +1107,7 @@ def _capped(warnings: list[Problem]) -> tuple[Problem, ...]:
         else:
             extra[warning.code] = extra.get(warning.code, 0) + 1
     for code, count in extra.items():
-        kept.append(Problem(code, f"... and {count} more like this", warnings[0].file))
+        kept.append(Problem(code, "more", warnings[0].file, count=count))
     return tuple(kept)
 
 
@@ -1132,18 +1116,20 @@ def _suspicious(indicator: Indicator, value, raw: str, line: int, unit: str, sou
     found = []
     if value.__class__ is float:
         if indicator.unit == "percent" and value > 100:
-            found.append(Problem("csv-percent-over-100", f"{indicator.id} is {quoted(raw)}, above 100%", source, line))
+            found.append(Problem("csv-percent-over-100", "over", source, line, indicator=indicator.id,
+                                 value=quoted(raw)))
         if value < 0 and indicator.unit != "ratio":
-            found.append(Problem("csv-negative-value", f"{indicator.id} is negative ({quoted(raw)})", source, line))
+            found.append(Problem("csv-negative-value", "negative", source, line, indicator=indicator.id,
+                                 value=quoted(raw)))
     if unit and unit != indicator.unit:
-        found.append(Problem(
-            "csv-unit-mismatch",
-            f"{indicator.id} is given in {quoted(unit)}; the plan measures it in {indicator.unit!r}", source, line))
+        found.append(Problem("csv-unit-mismatch", "unit", source, line, indicator=indicator.id, given=quoted(unit),
+                             unit=repr(indicator.unit)))
     return found
 
 
-def _suggest(wanted: str, known: list[str]) -> str:
+def suggestion(wanted: str, known: list[str]) -> Phrase | str:
+    """"; did you mean a, b?" naming the closest of `known`, or nothing."""
     import difflib
 
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    return Phrase.of("did-you-mean", names=tuple(close)) if close else ""

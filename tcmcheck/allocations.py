@@ -4,9 +4,8 @@ due and value (`--targets FILE`)."""
 from __future__ import annotations
 
 import dataclasses
-import difflib
 
-from tcmcheck.actuals import CITY_WIDE, clean_cell, parse_number, parse_table, region_names
+from tcmcheck.actuals import CITY_WIDE, clean_cell, parse_number, parse_table, region_names, suggestion
 from tcmcheck.cells import as_text
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Milestone, Plan
@@ -27,11 +26,10 @@ def read_allocations(data: bytes, source: str, plan: Plan, encoding: str | None 
     found: dict[tuple[str, str], dict[int, tuple[object, int]]] = {}
     columns = table.columns
     if "region" not in columns:
-        raise ActualsError(Problem("targets-missing-column", "no region column; an allocation file has the columns "
-                                   "indicator, region, due and value", source, table.header_line))
+        raise ActualsError(Problem("targets-missing-column", "region", source, table.header_line))
 
-    def problem(code: str, message: str, line: int, column: str) -> None:
-        problems.append(Problem(code, message, source, line, columns[column] + 1, column))
+    def problem(code: str, variant: str, line: int, column: str, /, **params) -> None:
+        problems.append(Problem(code, variant, source, line, columns[column] + 1, column, **params))
 
     for line, cells in table.rows():
         if table.records is not None:
@@ -40,44 +38,42 @@ def read_allocations(data: bytes, source: str, plan: Plan, encoding: str | None 
                                                                                      "value"))
         indicator = indicators.get(ident)
         if indicator is None:
-            close = difflib.get_close_matches(ident, list(indicators), n=3, cutoff=0.6)
-            problem("targets-unknown-indicator", f"no indicator {quoted(ident)} in plan {plan.id}"
-                    + (f"; did you mean {', '.join(close)}?" if close else ""), line, "indicator")
+            problem("targets-unknown-indicator", "unknown", line, "indicator", indicator=quoted(ident), plan=plan.id,
+                    hint=suggestion(ident, list(indicators)))
             continue
         if indicator.kind == "milestone":
-            problem("targets-not-allocatable", f"{indicator.id} is a deliverable; it has no figure to allocate",
-                    line, "indicator")
+            problem("targets-not-allocatable", "deliverable", line, "indicator", indicator=indicator.id)
             continue
         folded = region.replace(" ", "")
         if not folded or folded in CITY_WIDE or plan.is_named(folded):
-            problem("targets-no-region", "an allocation names a region, not the city", line, "region")
+            problem("targets-no-region", "city", line, "region")
             continue
         if plan.regions:
             if folded not in names:
-                problem("targets-unknown-region", f"no region {quoted(region)} in plan {plan.id} (its regions: "
-                        f"{', '.join(r.zh for r in plan.regions)})", line, "region")
+                problem("targets-unknown-region", "unknown", line, "region", region=quoted(region), plan=plan.id,
+                        regions=tuple(r.zh for r in plan.regions))
                 continue
             folded = names[folded]
         try:
             end = parse_period(due).end
         except InvalidValue as exc:
-            problem("targets-bad-due", str(exc), line, "period")
+            problem("targets-bad-due", "reason", line, "period", reason=exc.reason)
             continue
         index = next((i for i, m in enumerate(indicator.milestones) if m.due.end == end), None)
         if index is None:
-            dues = ", ".join(m.due.label for m in indicator.milestones)
-            problem("targets-bad-due", f"{indicator.id} has no milestone due {due}; its milestones are due {dues}",
-                    line, "period")
+            problem("targets-bad-due", "no-milestone", line, "period", indicator=indicator.id, due=due,
+                    dues=tuple(m.due.label for m in indicator.milestones))
             continue
         try:
             value = _value(raw, indicator)
         except InvalidValue as exc:
-            problem("targets-bad-value", f"{quoted(raw)} for {indicator.id}: {exc}", line, "value")
+            problem("targets-bad-value", "value", line, "value", value=quoted(raw), indicator=indicator.id,
+                    reason=exc.reason)
             continue
         known = found.setdefault((indicator.id, folded), {})
         if index in known and known[index][0] != value:
-            problem("targets-duplicate", f"{indicator.id} for {folded} due {due} is {quoted(raw)} here but "
-                    f"{known[index][0]} on line {known[index][1]}", line, "value")
+            problem("targets-duplicate", "differs", line, "value", indicator=indicator.id, region=folded, due=due,
+                    value=quoted(raw), earlier=str(known[index][0]), earlier_line=known[index][1])
             continue
         known[index] = (value, line)
     if problems:
@@ -96,7 +92,7 @@ def _value(raw: str, indicator: Indicator):
     if indicator.kind == "grade":
         level = indicator.scale.canonical(raw)
         if level is None:
-            raise InvalidValue(f"expected a grade on the scale {', '.join(indicator.scale.levels)}")
+            raise InvalidValue("grade", levels=indicator.scale.levels)
         return level
     return parse_number(raw, allow_percent=indicator.unit == "percent")
 

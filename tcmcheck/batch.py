@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from tcmcheck.actuals import Table, parse_tables, read_bytes, read_reports
 from tcmcheck.engine import evaluate
 from tcmcheck.errors import ActualsError, Problem, TcmcheckError, UsageError
+from tcmcheck.messages import Phrase, os_reason
 from tcmcheck.model import Plan
 from tcmcheck import workers
 from tcmcheck.output import identity
@@ -80,8 +81,7 @@ def _search(directory: str, found: Search, own: tuple[int, int] | None, output: 
     def unreadable(exc: OSError) -> None:
         name = exc.filename or directory
         found.files.append(name)
-        found.errors[name] = ActualsError(Problem(
-            "dir-unreadable", f"can't search this directory: {exc.strerror or exc}", name))
+        found.errors[name] = ActualsError(Problem("dir-unreadable", "os", name, reason=os_reason(exc)))
 
     for root, subdirectories, names in os.walk(directory, onerror=unreadable):
         subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
@@ -100,13 +100,10 @@ def _search(directory: str, found: Search, own: tuple[int, int] | None, output: 
             if own is not None and (info.st_dev, info.st_ino) == own:
                 if is_report(path):
                     continue
-                raise UsageError(Problem("output-is-input", f"refusing to overwrite the input file {path}",
-                                         output, field="-o"))
+                raise UsageError(Problem("output-is-input", "input", output, field="-o", path=path))
             found.files.append(path)
             if not stat.S_ISREG(info.st_mode):
-                found.errors[path] = ActualsError(Problem(
-                    "csv-not-regular", "is not a regular file (a FIFO, device or socket); a directory search "
-                    "reads only regular files", path))
+                found.errors[path] = ActualsError(Problem("csv-not-regular", "search", path))
 
 
 def _unstattable(path: str, exc: OSError) -> Problem:
@@ -116,25 +113,44 @@ def _unstattable(path: str, exc: OSError) -> Problem:
         except OSError:
             target = "?"
         if exc.errno == errno.ENOENT:
-            return Problem("csv-not-found", f"a symbolic link to {target}, which does not exist", path)
+            return Problem("csv-not-found", "dangling-link", path, target=target)
         if exc.errno == errno.ELOOP:
-            return Problem("csv-unreadable", f"a symbolic link to {target} that leads round in a loop", path)
-    return Problem("csv-unreadable", exc.strerror or str(exc), path)
+            return Problem("csv-unreadable", "link-loop", path, target=target)
+    return Problem("csv-unreadable", "os", path, reason=os_reason(exc))
 
 
 def is_report(path: str) -> bool:
-    """Whether the file begins as a CSV or JSON report of tcmcheck does."""
+    """Whether the file is a report of tcmcheck: a CSV or JSON one by how it begins, an xlsx one by its
+    subject."""
     try:
         with open(path, "rb") as stream:
             start = stream.read(256)
+            if start.startswith(b"PK\x03\x04"):
+                return _workbook_is_report(stream)
     except OSError:
         return False
     return _begins_as_report(start)
 
 
 def _begins_as_report(data: bytes) -> bool:
+    if data.startswith(b"PK\x03\x04"):
+        import io
+
+        return _workbook_is_report(io.BytesIO(data))
     text = data[:256].decode("utf-8", "replace").removeprefix("\ufeff")
     return text.startswith(REPORT_STARTS)
+
+
+def _workbook_is_report(stream) -> bool:
+    """Whether a workbook's document properties name it a tcmcheck report, as `--format xlsx` does."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(stream) as book:
+            core = book.read("docProps/core.xml")[:4096]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return b"<dc:subject>tcmcheck report</dc:subject>" in core
 
 
 def _name_fits(stem: str, name: str) -> bool:
@@ -235,9 +251,9 @@ class _Plans:
         """The plan of a file's rows without a plan cell: the one its name names, else --plan."""
         return self.named_by_file(path) or self.default
 
-    def described(self) -> str:
-        given = f"; --plan {self.default.id}" if self.default is not None else ""
-        return f"built-in plans: {', '.join(self.plan_ids)}{given}"
+    def described(self) -> Phrase:
+        given = Phrase.of("plan-given", plan=self.default.id) if self.default is not None else ""
+        return Phrase.of("plans-known", ids=tuple(self.plan_ids), given=given)
 
 
 def _load_builtin(plan_id: str) -> Plan:
@@ -291,7 +307,7 @@ def _check_file(path: str, plans: _Plans, found: dict[str, TcmcheckError], optio
         return [Outcome(path, None, error=exc)]
     except Exception as exc:  # a bug: the file still gets its row, and the others are checked
         return [Outcome(path, None, error=ActualsError(Problem(
-            "internal-error", f"tcmcheck failed on this file ({type(exc).__name__}: {exc}); please report it", path)))]
+            "internal-error", "crash", path, error=f"{type(exc).__name__}: {exc}")))]
 
 
 def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options: SummaryOptions,
@@ -301,9 +317,7 @@ def _outcomes(path: str, plans: _Plans, found: dict[str, TcmcheckError], options
     try:
         data = read_bytes(path)
         if _begins_as_report(data):
-            raise ActualsError(Problem(
-                "csv-is-report", "a report of tcmcheck, not a submission; write reports outside the directories "
-                "searched, or name this file with -o so that the search leaves it out", path, 1))
+            raise ActualsError(Problem("csv-is-report", "report", path, 1))
         tables = parse_tables(data, path, options.encoding, options.delimiter, options.sheet)
     except TcmcheckError as exc:
         try:
@@ -329,18 +343,15 @@ def _table_outcomes(path: str, table: Table, plans: _Plans, options: SummaryOpti
         plan = plans.named(cell)
         if plan is None:
             line = next(line for line, row in table.rows() if table.cell(row, "plan") == cell)
-            error = ActualsError(Problem("csv-unknown-plan", f"no plan {quoted(cell)}; {plans.described()}",
-                                         where, line, table.columns["plan"] + 1, "plan"))
+            error = ActualsError(Problem("csv-unknown-plan", "unknown", where, line, table.columns["plan"] + 1, "plan",
+                                         plan=quoted(cell), plans=plans.described()))
             return [Outcome(where, None, error=error)]
         chosen.setdefault(plan.id, (plan, False))
     if not cells or "" in cells:
         fallback = plans.for_blank_cells(path)
         if fallback is None:
             line = next((line for line, row in table.rows() if not table.cell(row, "plan")), 1)
-            error = ActualsError(Problem(
-                "csv-no-plan",
-                "can't tell which plan this is for: add a plan column, start the file name with a plan id or "
-                "city name (jiangmen-2024Q4.csv, 江门-2024Q4.csv), or pass --plan", where, line))
+            error = ActualsError(Problem("csv-no-plan", "unknown", where, line))
             return [Outcome(where, None, error=error)]
         chosen[fallback.id] = (fallback, True)
     outcomes = []

@@ -20,12 +20,37 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
 class _Group(click.Group):
+    lang: str | None = None
+    """The language of the last run's messages (see last_run_lang)."""
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TcmcheckError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(exc.text(messages_lang(ctx)), err=True)
             ctx.exit(EXIT_INPUT)
+        finally:
+            self.lang = messages_lang(ctx)
+
+
+_LANG = "tcmcheck.lang"
+"""Where a command's --lang is kept in the context's meta, which the group's context shares."""
+
+
+def _lang(ctx, param, value: str) -> str:
+    ctx.meta[_LANG] = value
+    return value
+
+
+def messages_lang(ctx: click.Context | None = None) -> str:
+    """The language of a run's error and warning messages: its --lang, else the locale's."""
+    ctx = ctx or click.get_current_context(silent=True)
+    return (ctx.meta.get(_LANG) if ctx is not None else None) or _locale_lang()
+
+
+def last_run_lang() -> str:
+    """The language of the last run's messages, for what the console script says once the command has ended."""
+    return main.lang or _locale_lang()
 
 
 def _as_of(ctx, param, value: str | None) -> date:
@@ -99,7 +124,7 @@ def _writes_utf8(stream) -> bool:
         return False
 
 
-def _given_plan(reference: str, use: str = ""):
+def _given_plan(reference: str, every_file: bool = False):
     """PLAN or --plan. A plan file whose id is also a built-in plan's is used instead of that plan,
     which is said on stderr."""
     from tcmcheck.spec import builtin_dir, builtin_ids, resolve_plan
@@ -112,8 +137,11 @@ def _given_plan(reference: str, use: str = ""):
         except (OSError, ValueError):
             same = False
         if not same:
-            name = visible(reference)
-            click.echo(f"{name}: plan id {plan.id!r} is also a built-in plan; using {name}{use}", err=True)
+            from tcmcheck.messages import Phrase
+
+            said = Phrase.of("plan-replaces-builtin-summary" if every_file else "plan-replaces-builtin",
+                             name=visible(reference), plan=repr(plan.id))
+            click.echo(said.text(messages_lang()), err=True)
     return plan
 
 
@@ -141,8 +169,7 @@ def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Statu
     if report.binary and (output is None or output == "-"):
         from tcmcheck.errors import Problem, UsageError
 
-        raise UsageError(Problem("output-needs-file", f"--format {fmt} writes a binary file, not text for a terminal "
-                                 f"or a pipe; name the file with -o, as in -o report.{fmt}", field="-o"))
+        raise UsageError(Problem("output-needs-file", "binary", field="-o", format=fmt))
     return report
 
 
@@ -156,8 +183,10 @@ def _region_view(result, name: str):
     known = [summary.region for summary in result.regions]
     region = region_names(result.plan).get(folded, folded)
     if region not in known:
-        raise UsageError(Problem("region-unknown", f"no region {name!r} in this submission; its regions: "
-                                 f"{', '.join(known) or 'none'}", field="--region"))
+        from tcmcheck.messages import Phrase
+
+        raise UsageError(Problem("region-unknown", "unknown", field="--region", region=repr(name),
+                                 regions=tuple(known) or Phrase.of("none")))
     return narrowed(result, region)
 
 
@@ -182,9 +211,10 @@ def _step_summary(fmt: str, report, render) -> None:
             stream.write(text + "\n")
     except OSError as exc:
         from tcmcheck.errors import Problem, UsageError
+        from tcmcheck.messages import os_reason
 
-        raise UsageError(Problem("output-unwritable", exc.strerror or str(exc), path,
-                                 field="GITHUB_STEP_SUMMARY")) from None
+        raise UsageError(Problem("output-unwritable", "os", path, field="GITHUB_STEP_SUMMARY",
+                                 reason=os_reason(exc))) from None
 
 
 as_of_option = click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
@@ -211,9 +241,9 @@ sheet_option = click.option("--sheet", metavar="NAME|NUMBER",
                                  "with a header.")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=_locale_lang,
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=_locale_lang, callback=_lang,
                            show_default="zh for a Chinese locale (LC_ALL, LC_MESSAGES, LANG), else en",
-                           help="Language of names, statuses and details.")
+                           help="Language of names, statuses, details, errors and warnings.")
 only_option = click.option("--only", callback=_only, metavar="STATUS[,STATUS...]",
                            help="Show only indicators with these statuses (the counts still cover all of them).")
 sort_option = click.option("--sort", type=click.Choice(["status", "document"]),
@@ -395,7 +425,7 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
         from tcmcheck.output import refuse_inputs
 
         refuse_inputs(output, paths + ((plan_reference,) if plan_reference else ()))
-    default_plan = _given_plan(plan_reference, " for every file that names it") if plan_reference else None
+    default_plan = _given_plan(plan_reference, every_file=True) if plan_reference else None
     report = _formatter(fmt, lang, output, fail_on, only, sort)
     options = SummaryOptions(as_of, default_plan, encoding, strict, jobs, output if to_file else None,
                              delimiter=delimiter, sheet=sheet, history_files=getattr(report, "history_files", 0))
@@ -405,9 +435,7 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
     if not result.outcomes and not allow_empty:
         from tcmcheck.errors import UsageError, Problem
 
-        raise UsageError(Problem("no-submissions", f"no *.csv file in {', '.join(map(repr, paths))} (nor *.tsv, "
-                                 "*.xlsx, *.xlsm, *.xls or *.ods); pass --allow-empty to accept a run with nothing "
-                                 "to check", field="FILE_OR_DIR"))
+        raise UsageError(Problem("no-submissions", "none", field="FILE_OR_DIR", paths=tuple(map(repr, paths))))
     _emit(report.summary(result), output, inputs=paths, bom=bom)
     _step_summary(fmt, report, lambda markdown: markdown.summary(result))
     if result.error_count:

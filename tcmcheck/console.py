@@ -166,8 +166,10 @@ def _invoke(main) -> int:
     except Exception:
         import traceback
 
+        from tcmcheck.messages import Phrase
+
         _say(traceback.format_exc().rstrip("\n"))
-        _say("tcmcheck: internal error (a bug in tcmcheck; please report it with the lines above)")
+        _say(Phrase.of("crashed").text(_lang()))
         return EXIT_INPUT
     return returned if isinstance(returned, int) else 0
 
@@ -190,8 +192,18 @@ def _output_failed(failure: OutputFailed) -> int:
     if isinstance(failure.error, BrokenPipeError):
         return EXIT_CLOSED_PIPE
     if failure.stream == "<stdout>":
-        _say(f"<stdout>: output-unwritable: {failure.error.strerror or failure.error}")
+        from tcmcheck.errors import Problem
+        from tcmcheck.messages import os_reason
+
+        _say(Problem("output-unwritable", "os", "<stdout>", reason=os_reason(failure.error)).located(_lang()))
     return EXIT_INPUT
+
+
+def _lang() -> str:
+    """The language of the run's messages: its --lang, else the locale's."""
+    from tcmcheck.cli import last_run_lang
+
+    return last_run_lang()
 
 
 def _say(line: str) -> None:

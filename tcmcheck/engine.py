@@ -88,11 +88,9 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date, history: bool = False,
                 suspicious.extend(mismatches(rule.indicator, ordered or [], regional, expected, actuals.source))
     warnings = actuals.warnings + tuple(suspicious)
     if earlier.count:
-        warnings += (earlier.problem("csv-period-before-plan", f"before the plan starts ({earliest.isoformat()})",
-                                     actuals.source),)
+        warnings += (earlier.problem("csv-period-before-plan", "before", actuals.source, start=earliest.isoformat()),)
     if later.count:
-        warnings += (later.problem("csv-period-after-as-of", f"after {as_of.isoformat()}; they were ignored",
-                                   actuals.source),)
+        warnings += (later.problem("csv-period-after-as-of", "after", actuals.source, as_of=as_of.isoformat()),)
     return Result(plan, as_of, actuals.source, tuple(items), warnings, actuals.placeholders,
                   ranking(items) if regional_view else ())
 
@@ -104,19 +102,15 @@ def _fractions(rule: _Rule, ordered: list[Entry], source: str) -> list[Problem]:
     if max(values) > 1 or max(values) <= 0:
         return []
     first = ordered[0]
-    return [Problem("csv-percent-as-fraction",
-                    f"{rule.id}: every value is at most 1 ({_number(first[VALUE])} for {first[PERIOD]}) but the "
-                    f"target is {_number(rule.fraction_limit)}%; a percentage is given as 25 for 25%, not 0.25",
-                    source, first[LINE])]
+    return [Problem("csv-percent-as-fraction", "fraction", source, first[LINE], indicator=rule.id,
+                    value=_number(first[VALUE]), period=first[PERIOD].label, target=_number(rule.fraction_limit))]
 
 
 def _zero_base(rule: _Rule, visible: list[Entry], source: str) -> list[Problem]:
     entry = _base_entry(rule, visible)
     if entry is None or entry[VALUE] != 0:
         return []
-    return [Problem("csv-zero-baseline",
-                    f"{rule.id}: the baseline for {entry[PERIOD]} is 0, so any value meets a multiple of it",
-                    source, entry[LINE])]
+    return [Problem("csv-zero-baseline", "zero", source, entry[LINE], indicator=rule.id, period=entry[PERIOD].label)]
 
 
 def _number(value: float) -> str:
@@ -150,10 +144,10 @@ class _Tally:
             if self.first is None or first[LINE] < self.first[LINE]:
                 self.first = first
 
-    def problem(self, code: str, where: str, source: str) -> Problem:
+    def problem(self, code: str, variant: str, source: str, **params) -> Problem:
         first = self.first
-        return Problem(code, f"{self.count} report(s) for periods ending {where} (first: {first[INDICATOR_ID]} "
-                       f"{first[PERIOD]})", source, first[LINE])
+        return Problem(code, variant, source, first[LINE], count=self.count, indicator=first[INDICATOR_ID],
+                       period=first[PERIOD].label, **params)
 
 
 class _Rule:

@@ -1,20 +1,46 @@
-"""The one error hierarchy: every problem with user input carries a code and a location."""
+"""The one error hierarchy: every problem with user input carries a code and a location, and its
+message as a variant of the catalogue (tcmcheck.messages) with its parameters, said in English or
+Chinese when it is shown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tcmcheck.messages import Phrase, check_problem, problem_templates, render
 from tcmcheck.text import visible
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Problem:
+    """`Problem(code, variant, file, line, column, field, **params)`: the message is the catalogue's
+    `variant` of `code`, with `params` (strings, numbers, Phrases, tuples of them)."""
+
     code: str
-    message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
+    variant: str
+    params: tuple[tuple[str, object], ...]
+    file: str | None
+    line: int | None
+    column: int | None
+    field: str | None
+
+    def __init__(self, code: str, variant: str, /, file: str | None = None, line: int | None = None,
+                 column: int | None = None, field: str | None = None, **params: object):
+        check_problem(code, variant, params)
+        for name, value in (("code", code), ("variant", variant), ("params", tuple(params.items())), ("file", file),
+                            ("line", line), ("column", column), ("field", field)):
+            object.__setattr__(self, name, value)
+
+    def __reduce__(self):
+        return _problem, (self.code, self.variant, self.params, self.file, self.line, self.column, self.field)
+
+    def text(self, lang: str = "en") -> str:
+        """The message alone, in `lang`, as the file gave its text (control characters included)."""
+        return render(problem_templates(self.code, self.variant), self.params, lang)
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.text("en")
 
     @property
     def location(self) -> str:
@@ -28,10 +54,18 @@ class Problem:
             text = f"{text}: {visible(self.field)}" if text else visible(self.field)
         return text
 
-    def __str__(self) -> str:
+    def located(self, lang: str = "en") -> str:
+        """`file:line:column: field: code: message`, the message in `lang`, with no control character."""
         location = self.location
-        message = visible(self.message)
+        message = visible(self.text(lang))
         return f"{location}: {self.code}: {message}" if location else f"{self.code}: {message}"
+
+    def __str__(self) -> str:
+        return self.located("en")
+
+
+def _problem(code, variant, params, file, line, column, field) -> Problem:
+    return Problem(code, variant, file, line, column, field, **dict(params))
 
 
 class TcmcheckError(Exception):
@@ -42,16 +76,20 @@ class TcmcheckError(Exception):
             raise ValueError("TcmcheckError needs at least one problem")
         self.problems = problems
         self.omitted = omitted
-        super().__init__(str(problems[0]))
+        super().__init__(problems[0])
 
     def __reduce__(self):
         return self.__class__, self.problems, {"omitted": self.omitted}
 
-    def __str__(self) -> str:
-        lines = [str(p) for p in self.problems]
+    def text(self, lang: str = "en") -> str:
+        """Each problem on a line of its own, in `lang`, then how many more there were."""
+        lines = [p.located(lang) for p in self.problems]
         if self.omitted:
-            lines.append(f"... and {self.omitted} more problems")
+            lines.append(Phrase.of("more-problems", count=self.omitted).text(lang))
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class PlanError(TcmcheckError):
@@ -67,4 +105,19 @@ class UsageError(TcmcheckError):
 
 
 class InvalidValue(ValueError):
-    """A single value (a number, grade, yes/no or period) that can't be read; the reader adds its location."""
+    """A single value (a number, grade, yes/no or period) that can't be read, and why: `reason`, a Phrase;
+    the reader adds its location."""
+
+    def __init__(self, key: str, /, **params: object):
+        self.reason = Phrase.of(key, **params)
+        super().__init__(key)
+
+    def __reduce__(self):
+        return _invalid_value, (type(self), self.reason)
+
+    def __str__(self) -> str:
+        return self.reason.text("en")
+
+
+def _invalid_value(cls, reason: Phrase) -> InvalidValue:
+    return cls(reason.key, **dict(reason.params))

@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 from tcmcheck.errors import Problem, UsageError
+from tcmcheck.messages import os_reason
 
 
 def identity(path: str) -> tuple[int, int] | None:
@@ -27,32 +28,33 @@ def refuse_inputs(path: str, inputs: tuple[str, ...]) -> None:
         return
     for given in inputs:
         if given != "-" and identity(given) == target:
-            raise UsageError(Problem("output-is-input", f"refusing to overwrite the input file {given}", path, field="-o"))
+            raise UsageError(Problem("output-is-input", "input", path, field="-o", path=given))
 
 
-def write_atomic(path: str, text: str, inputs: tuple[str, ...] = (), overwrite: bool = True) -> None:
-    """Write `text` as UTF-8 to a temporary file beside `path`, then rename it into place. A new file
-    gets the mode the umask gives; a replaced one keeps its mode."""
+def write_atomic(path: str, text: str | bytes, inputs: tuple[str, ...] = (), overwrite: bool = True) -> None:
+    """Write `text` as UTF-8 (bytes as they are) to a temporary file beside `path`, then rename it into
+    place. A new file gets the mode the umask gives; a replaced one keeps its mode."""
     import tempfile
 
     refuse_inputs(path, inputs)
     target = Path(path)
     if not overwrite and target.exists():
-        raise UsageError(Problem("output-exists", "already exists; pass --force to replace it", path, field="-o"))
+        raise UsageError(Problem("output-exists", "exists", path, field="-o"))
     directory = target.parent if str(target.parent) else Path(".")
     temporary = None
     try:
         mode = _mode(path)
         with interrupts_held():
             handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        binary = isinstance(text, bytes)
+        with os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             os.chmod(stream.fileno() if os.chmod in os.supports_fd else temporary, mode)
             stream.write(text)
         with interrupts_held():
             os.replace(temporary, target)
             temporary = None
     except OSError as exc:
-        raise UsageError(Problem("output-unwritable", exc.strerror or str(exc), path, field="-o")) from None
+        raise UsageError(Problem("output-unwritable", "os", path, field="-o", reason=os_reason(exc))) from None
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tcmcheck.errors import InvalidValue
+from tcmcheck.messages import Phrase
 from tcmcheck.text import quoted
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -70,8 +71,7 @@ def _parse_period(text: str) -> Period:
     timed = _DATE_AND_TIME.match(raw)
     if timed:
         if any(float(part) for part in timed.group(2, 3, 4) if part):
-            raise InvalidValue(f"{quoted(text)} is a date and a time of day; a period is a date (2024-06-30), a "
-                               "month, a quarter or a year")
+            raise InvalidValue("period-time-of-day", text=quoted(text))
         raw = timed.group(1)
     raw = raw.replace(" ", "")
     for pattern, kind in _PATTERNS:
@@ -80,10 +80,19 @@ def _parse_period(text: str) -> Period:
             try:
                 return _build(kind, match.groups())
             except ValueError as exc:
-                raise InvalidValue(f"{quoted(text)} is not a real date ({exc})") from None
-    raise InvalidValue(
-        f"{quoted(text)} is not a period; expected 2024, 2024-06, 2024-06-15, 2024Q2 or 2024H1"
-    )
+                raise InvalidValue("period-not-real", text=quoted(text), reason=_date_reason(exc)) from None
+    raise InvalidValue("period-invalid", text=quoted(text))
+
+
+def _date_reason(exc: ValueError) -> Phrase | str:
+    """Why a day doesn't exist, as datetime and calendar say it, in words of the catalogue where it has them."""
+    if isinstance(exc, calendar.IllegalMonthError):
+        return Phrase.of("bad-month", month=exc.month)
+    return _DATE_REASONS.get(str(exc), str(exc))
+
+
+_DATE_REASONS = {"month must be in 1..12": Phrase.of("month-out-of-range"),
+                 "day is out of range for month": Phrase.of("day-out-of-range")}
 
 
 _DATE_AND_TIME = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:T| +)(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?$")

@@ -10,7 +10,8 @@ from typing import Any, Iterator
 
 import yaml
 
-from tcmcheck.errors import PlanError, Problem
+from tcmcheck.errors import InvalidValue, PlanError, Problem
+from tcmcheck.messages import Phrase, phrase_for
 from tcmcheck.model import first_full_year
 from tcmcheck.periods import Period, parse_period
 
@@ -60,7 +61,7 @@ def parse_spec(data: bytes, name: str) -> dict:
     try:
         return _parse_spec(data, name)
     except RecursionError:  # the depth check should make this unreachable
-        raise PlanError(Problem("plan-too-deep", "nested too deeply to be read", name)) from None
+        raise PlanError(Problem("plan-too-deep", "recursion", name)) from None
 
 
 def _parse_spec(data: bytes, name: str) -> dict:
@@ -68,7 +69,7 @@ def _parse_spec(data: bytes, name: str) -> dict:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise PlanError(Problem("plan-encoding", f"not UTF-8 (byte {exc.start}); save the plan as UTF-8", name, line)) from None
+        raise PlanError(Problem("plan-encoding", "not-utf8", name, line, byte=exc.start)) from None
     _check_depth(text, name)
     root = _compose(text, name)
     _check_size(root, name)
@@ -106,7 +107,7 @@ def _check_depth(text: str, name: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 open_collections.append([event.anchor, 0])
                 if len(open_collections) > MAX_PLAN_DEPTH:
-                    raise PlanError(_too_deep("collections are nested", event, name))
+                    raise PlanError(_too_deep(event, name, "nested"))
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 anchor, tallest = open_collections.pop()
@@ -116,7 +117,7 @@ def _check_depth(text: str, name: str) -> None:
             elif isinstance(event, yaml.AliasEvent):
                 height = heights.get(event.anchor, 0)
                 if len(open_collections) + height > MAX_PLAN_DEPTH:
-                    raise PlanError(_too_deep(f"alias *{event.anchor} nests collections", event, name))
+                    raise PlanError(_too_deep(event, name, "alias", anchor=event.anchor))
             elif isinstance(event, yaml.ScalarEvent):
                 height = 0
             else:
@@ -129,9 +130,9 @@ def _check_depth(text: str, name: str) -> None:
         loader.dispose()
 
 
-def _too_deep(what: str, event: yaml.Event, name: str) -> Problem:
-    return Problem("plan-too-deep", f"{what} more than {MAX_PLAN_DEPTH} levels deep; a plan needs fewer than 10",
-                   name, event.start_mark.line + 1, event.start_mark.column + 1)
+def _too_deep(event: yaml.Event, name: str, variant: str, **params) -> Problem:
+    return Problem("plan-too-deep", variant, name, event.start_mark.line + 1, event.start_mark.column + 1,
+                   depth=MAX_PLAN_DEPTH, **params)
 
 
 def _compose(text: str, name: str) -> yaml.Node:
@@ -143,7 +144,7 @@ def _compose(text: str, name: str) -> yaml.Node:
     finally:
         loader.dispose()
     if root is None:
-        raise PlanError(Problem("plan-empty", "the file holds no YAML document", name))
+        raise PlanError(Problem("plan-empty", "empty", name))
     return root
 
 
@@ -152,11 +153,11 @@ def _yaml_problem(exc: yaml.YAMLError, name: str) -> Problem:
     reason = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}, {reason}" if context else reason
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     if "could not determine a constructor" in str(exc):
-        message = f"tag {getattr(exc, 'problem', '')} is not allowed: plans are plain YAML"
-        return Problem("plan-yaml-tag", message.replace("could not determine a constructor for the tag ", ""),
-                       name, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
-    return Problem("plan-yaml-syntax", message, name, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        tag = str(getattr(exc, "problem", "")).replace("could not determine a constructor for the tag ", "")
+        return Problem("plan-yaml-tag", "tag", name, line, column, tag=tag)
+    return Problem("plan-yaml-syntax", "yaml", name, line, column, reason=message)
 
 
 def _check_size(root: yaml.Node, name: str) -> None:
@@ -176,10 +177,8 @@ def _check_size(root: yaml.Node, name: str) -> None:
             total = 1
         sizes[id(node)] = total
         if total > MAX_PLAN_NODES:
-            raise PlanError(Problem(
-                "plan-too-large",
-                f"the document expands to more than {MAX_PLAN_NODES} nodes (aliases that repeat each other?)",
-                name, node.start_mark.line + 1, node.start_mark.column + 1))
+            raise PlanError(Problem("plan-too-large", "nodes", name, node.start_mark.line + 1,
+                                    node.start_mark.column + 1, nodes=MAX_PLAN_NODES))
         return total
 
     size(root)
@@ -196,8 +195,8 @@ def _duplicate_keys(node: yaml.Node, name: str, seen: set[int] | None = None) ->
             if isinstance(key, yaml.ScalarNode):
                 if key.value in first:
                     line = first[key.value].start_mark.line + 1
-                    yield Problem("plan-duplicate-key", f"key {key.value!r} appears twice (first on line {line})",
-                                  name, key.start_mark.line + 1, key.start_mark.column + 1)
+                    yield Problem("plan-duplicate-key", "twice", name, key.start_mark.line + 1,
+                                  key.start_mark.column + 1, key=repr(key.value), first_line=line)
                 else:
                     first[key.value] = key
             yield from _duplicate_keys(value, name, seen)
@@ -222,7 +221,7 @@ def _non_finite_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Prob
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
         if isinstance(value, float) and math.isnan(value):
-            reason = "is not a number (NaN)"
+            reason = "not-a-number"
         elif abs(value) > sys.float_info.max:
             reason = ""
         else:
@@ -230,8 +229,9 @@ def _non_finite_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Prob
         node = node_at(root, path)
         text = node.value if isinstance(node, yaml.ScalarNode) else repr(value)
         if not reason:
-            reason = "is infinite" if text.lower().lstrip("+-") == ".inf" else "is too large"
-        yield _problem_at(root, path, "plan-not-finite", f"{_brief(text)} {reason}; numbers in a plan must be finite", name)
+            reason = "infinite" if text.lower().lstrip("+-") == ".inf" else "too-large"
+        yield _problem_at(root, path, name, "plan-not-finite", "not-finite", text=_brief(text),
+                          reason=Phrase.of(reason))
 
 
 def node_at(root: yaml.Node, path: tuple | list) -> yaml.Node:
@@ -252,10 +252,10 @@ def node_at(root: yaml.Node, path: tuple | list) -> yaml.Node:
     return node
 
 
-def _problem_at(root: yaml.Node, path: tuple | list, code: str, message: str, name: str) -> Problem:
+def _problem_at(root: yaml.Node, path: tuple | list, name: str, code: str, variant: str, /, **params) -> Problem:
     node = node_at(root, path)
     field = "/" + "/".join(str(step) for step in path)
-    return Problem(code, message, name, node.start_mark.line + 1, node.start_mark.column + 1, field)
+    return Problem(code, variant, name, node.start_mark.line + 1, node.start_mark.column + 1, field, **params)
 
 
 def schema_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Problem]:
@@ -268,98 +268,143 @@ def schema_problems(spec: Any, root: yaml.Node, name: str) -> Iterator[Problem]:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
             for extra in (key for key in error.instance if key not in allowed):
-                yield _problem_at(root, path + [extra], "plan-schema", f"unknown field {extra!r}", name)
+                yield _problem_at(root, path + [extra], name, "plan-schema", "unknown-field", name=repr(extra))
             continue
         if "propertyNames" in error.schema_path:
-            yield _problem_at(root, path + [error.instance], "plan-schema",
-                              f"key {error.instance!r} is not a string; quote it", name)
+            yield _problem_at(root, path + [error.instance], name, "plan-schema", "key-not-string",
+                              key=repr(error.instance))
             continue
-        yield _problem_at(root, path, "plan-schema", _schema_message(error), name)
+        yield _problem_at(root, path, name, "plan-schema", "schema", reason=_schema_reason(error))
 
 
-def _schema_message(error) -> str:
-    message = _schema_sentence(error)
-    return message if len(message) <= 300 else message[:297] + "..."
+_SCHEMA_TYPES = ("string", "number", "integer", "boolean", "array", "object", "null")
 
 
-def _schema_sentence(error) -> str:
-    if error.validator == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
-        fields = ", ".join(error.validator_value["required"])
+def _schema_reason(error) -> Phrase:
+    """A schema violation in words of the catalogue, its English as jsonschema says it; a validator the
+    catalogue doesn't know keeps jsonschema's English, said in a Chinese sentence."""
+    value, instance = error.validator_value, _shown_value(error.instance)
+    if error.validator == "not" and isinstance(value, dict) and "required" in value:
+        fields = ", ".join(value["required"])
         kind = error.instance.get("kind") if isinstance(error.instance, dict) else None
-        return f"{fields} is not allowed for kind {kind!r}" if kind else f"{fields} is not allowed here"
+        return Phrase.of("schema-not-for-kind", fields=fields, kind=repr(kind)) if kind \
+            else Phrase.of("schema-not-here", fields=fields)
     if error.validator in ("oneOf", "anyOf") and isinstance(error.schema, dict) and error.schema.get("description"):
-        return f"{error.instance!r} is not valid: {error.schema['description']}"
-    return error.message
+        return Phrase.of("schema-described", instance=instance,
+                         description=phrase_for("schema-description-", error.schema["description"]))
+    if error.validator == "enum":
+        return Phrase.of("schema-enum", instance=instance, allowed=_shown_value(value))
+    if error.validator == "const":
+        return Phrase.of("schema-const", expected=_shown_value(value))
+    if error.validator == "type":
+        types = value if isinstance(value, list) else [value]
+        if all(kind in _SCHEMA_TYPES for kind in types):
+            return Phrase.of("schema-type", instance=instance, types=tuple(Phrase.of(f"type-{kind}") for kind in types))
+    if error.validator == "required":
+        missing = next((name for name in value if error.message == f"{name!r} is a required property"), None)
+        if missing is not None:
+            return Phrase.of("schema-required", name=repr(missing))
+    if error.validator == "pattern":
+        return Phrase.of("schema-pattern", instance=instance, pattern=repr(value))
+    if error.validator in _SCHEMA_LIMITS:
+        return Phrase.of(_SCHEMA_LIMITS[error.validator], instance=instance, limit=repr(value))
+    if error.validator in ("minLength", "minItems"):
+        return Phrase.of("schema-non-empty" if value == 1 else "schema-too-short", instance=instance)
+    if error.validator == "uniqueItems":
+        return Phrase.of("schema-unique", instance=instance)
+    if error.validator == "dependentRequired":
+        for name, needed in value.items():
+            for each in needed:
+                if error.message == f"{each!r} is a dependency of {name!r}":
+                    return Phrase.of("schema-dependency", dependency=repr(each), name=repr(name))
+    if error.validator in ("oneOf", "anyOf") and error.message.endswith("is not valid under any of the given schemas"):
+        return Phrase.of("schema-no-alternative", instance=instance)
+    return Phrase.of("schema-other", reason=_cut(error.message))
+
+
+_SCHEMA_LIMITS = {"minimum": "schema-minimum", "maximum": "schema-maximum",
+                  "exclusiveMinimum": "schema-exclusive-minimum", "exclusiveMaximum": "schema-exclusive-maximum"}
+
+
+def _shown_value(value) -> str:
+    """A value of the plan in a schema message, as jsonschema shows it (its repr), cut short when long."""
+    return _cut(repr(value))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _semantic_problems(spec: dict, root: yaml.Node, name: str) -> Iterator[Problem]:
-    def at(path: list, message: str, code: str = "plan-invalid") -> Problem:
-        return _problem_at(root, path, code, message, name)
+    def at(path: list, variant: str, code: str = "plan-invalid", /, **params) -> Problem:
+        return _problem_at(root, path, name, code, variant, **params)
 
     if spec["period"]["start"] > spec["period"]["end"]:
-        yield at(["period"], "period start is after its end")
+        yield at(["period"], "period-order")
     scales = spec.get("scales") or {}
     for scale_name, scale in scales.items():
         for alias, level in (scale.get("aliases") or {}).items():
             if level not in scale["levels"]:
-                yield at(["scales", scale_name, "aliases", alias], f"alias {alias!r} names {level!r}, which is not a level of the scale")
+                yield at(["scales", scale_name, "aliases", alias], "alias-level", alias=repr(alias), level=repr(level))
     named: dict[str, int] = {}
     for index, region in enumerate((spec.get("regions") or {}).get("divisions", ())):
         for name in (region["zh"], *region.get("short", ())):
             if name in named:
-                yield at(["regions", "divisions", index], f"region name {name!r} is also used by /regions/divisions/{named[name]}")
+                yield at(["regions", "divisions", index], "region-name", name=repr(name), index=named[name])
             named.setdefault(name, index)
     first_index: dict[str, int] = {}
     for index, indicator in enumerate(spec["indicators"]):
         where = ["indicators", index]
         ident = indicator["id"]
         if ident in first_index:
-            yield at(where + ["id"], f"indicator id {ident!r} is used twice (first at /indicators/{first_index[ident]})", "plan-duplicate-id")
+            yield at(where + ["id"], "twice", "plan-duplicate-id", id=repr(ident), index=first_index[ident])
         else:
             first_index[ident] = index
         for lead in indicator.get("lead", []):
             if lead not in indicator.get("responsible", []):
-                yield at(where + ["lead"], f"lead unit {lead!r} is not in responsible")
+                yield at(where + ["lead"], "lead", unit=repr(lead))
         scale = scales.get(indicator.get("scale")) if indicator["kind"] == "grade" else None
         if indicator["kind"] == "grade" and scale is None:
-            yield at(where + ["scale"], f"scale {indicator.get('scale')!r} is not defined under scales (defined: {', '.join(scales) or 'none'})")
+            yield at(where + ["scale"], "scale-undefined", scale=repr(indicator.get("scale")),
+                     defined=tuple(scales) or Phrase.of("none"))
         previous: Period | None = None
         for m_index, milestone in enumerate(indicator["milestones"]):
             m_where = where + ["milestones", m_index]
             try:
                 due = parse_period(milestone["due"])
-            except ValueError as exc:
-                yield at(m_where + ["due"], str(exc), "plan-bad-date")
+            except InvalidValue as exc:
+                yield at(m_where + ["due"], "reason", "plan-bad-date", reason=exc.reason)
                 continue
             if previous is not None and due.end <= previous.end:
-                yield at(m_where + ["due"], f"milestone due {due} is not after the previous one ({previous}): milestones go in date order", "plan-milestone-order")
+                yield at(m_where + ["due"], "order", "plan-milestone-order", due=due.label, previous=previous.label)
             previous = due
             if "low" in milestone and "high" in milestone and milestone["low"] > milestone["high"]:
-                yield at(m_where, f"range low end {milestone['low']} exceeds its high end {milestone['high']}")
+                yield at(m_where, "range", low=milestone["low"], high=milestone["high"])
             if scale is not None and milestone["grade"] not in scale["levels"]:
-                yield at(m_where + ["grade"], f"grade {milestone['grade']!r} is not on scale {indicator['scale']!r} ({', '.join(scale['levels'])})")
+                yield at(m_where + ["grade"], "grade-not-on-scale", grade=repr(milestone["grade"]),
+                         scale=repr(indicator["scale"]), levels=tuple(scale["levels"]))
         opening = first_full_year(spec["document"].get("issued"))
         if indicator["kind"] == "annual" and not indicator.get("years_named") and opening is not None \
                 and all(str(m["due"])[:4].isdigit() and int(str(m["due"])[:4]) < opening for m in indicator["milestones"]):
-            yield at(where + ["milestones"], f"every year is before {opening}, the first full year after the issue "
-                     "date, so none would be assessed; set years_named: true if the document names these years")
+            yield at(where + ["milestones"], "years-before-opening", year=opening)
         if "since" in indicator:
             try:
                 parse_period(indicator["since"])
-            except ValueError as exc:
-                yield at(where + ["since"], str(exc), "plan-bad-date")
+            except InvalidValue as exc:
+                yield at(where + ["since"], "reason", "plan-bad-date", reason=exc.reason)
         baseline = indicator.get("baseline")
         if baseline is not None:
             try:
                 parse_period(baseline["period"])
-            except ValueError as exc:
-                yield at(where + ["baseline", "period"], str(exc), "plan-bad-date")
+            except InvalidValue as exc:
+                yield at(where + ["baseline", "period"], "reason", "plan-bad-date", reason=exc.reason)
             value = baseline.get("value")
             if indicator["kind"] == "grade":
                 if value is not None and (scale is None or value not in scale["levels"]):
-                    yield at(where + ["baseline", "value"], f"baseline grade {value!r} is not on scale {indicator.get('scale')!r}")
+                    yield at(where + ["baseline", "value"], "baseline-grade", grade=repr(value),
+                             scale=repr(indicator.get("scale")))
             elif isinstance(value, str):
-                yield at(where + ["baseline", "value"], f"baseline value {value!r} must be a number for kind {indicator['kind']!r}")
+                yield at(where + ["baseline", "value"], "baseline-number", value=repr(value),
+                         kind=repr(indicator["kind"]))
             elif indicator["kind"] == "relative" and value == 0:
-                yield at(where + ["baseline", "value"], "a multiple of a zero baseline is met by any value; "
-                         "state the target as an increase or a threshold")
+                yield at(where + ["baseline", "value"], "zero-baseline")

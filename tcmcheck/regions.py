@@ -105,10 +105,8 @@ def mismatches(indicator: Indicator, city: list[Entry], regional: dict[str, list
         value = entry[VALUE]
         if total is None or abs(value - total) <= MISMATCH * max(abs(value), abs(total)):
             continue
-        found.append(Problem(
-            "csv-region-sum-mismatch",
-            f"{indicator.id} for {entry[PERIOD]}: the city figure {_number(value)} differs from the sum of its "
-            f"regions, {_number(total)}", source, entry[LINE]))
+        found.append(Problem("csv-region-sum-mismatch", "mismatch", source, entry[LINE], indicator=indicator.id,
+                             period=entry[PERIOD].label, city=_number(value), total=_number(total)))
     return found
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tcmcheck.errors import PlanError, Problem
+from tcmcheck.messages import Phrase, os_reason
 from tcmcheck.model import DEFAULT_TOLERANCE, Baseline, Indicator, Milestone, Plan, Region, Scale, first_full_year
 from tcmcheck.periods import parse_period
 
@@ -92,27 +93,27 @@ def load_plan(path: str | Path) -> Plan:
             info = os.fstat(stream.fileno())
             _refuse_special(info.st_mode, name)  # the path may have been replaced since the first look
             if stat.S_ISREG(info.st_mode) and info.st_size > MAX_PLAN_BYTES:
-                raise PlanError(Problem("plan-too-large", f"{info.st_size} bytes; plans are refused above {MAX_PLAN_BYTES} bytes", name))
+                raise PlanError(Problem("plan-too-large", "size", name, size=info.st_size, limit=MAX_PLAN_BYTES))
             data = stream.read(MAX_PLAN_BYTES + 1)  # FIFOs and /proc files report size 0
     except FileNotFoundError:
-        raise PlanError(Problem("plan-not-found", "no such file", name)) from None
+        raise PlanError(Problem("plan-not-found", "missing", name)) from None
     except OSError as exc:
-        raise PlanError(Problem("plan-unreadable", exc.strerror or str(exc), name)) from None
+        raise PlanError(Problem("plan-unreadable", "os", name, reason=os_reason(exc))) from None
     except ValueError as exc:  # a NUL in the name
-        raise PlanError(Problem("plan-unreadable", str(exc), name)) from None
+        raise PlanError(Problem("plan-unreadable", "os", name, reason=str(exc))) from None
     if len(data) > MAX_PLAN_BYTES:
-        raise PlanError(Problem("plan-too-large", f"more than {MAX_PLAN_BYTES} bytes, the most a plan may have", name))
+        raise PlanError(Problem("plan-too-large", "read", name, limit=MAX_PLAN_BYTES))
     return parse_plan(data, name)
 
 
-_SPECIAL_FILES = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_SPECIAL_FILES = ((stat.S_ISDIR, "directory"), (stat.S_ISCHR, "character-device"),
+                  (stat.S_ISBLK, "block-device"), (stat.S_ISSOCK, "socket"))
 
 
 def _refuse_special(mode: int, name: str) -> None:
     for test, what in _SPECIAL_FILES:
         if test(mode):
-            raise PlanError(Problem("plan-not-file", f"is {what}, expected a plan YAML file", name))
+            raise PlanError(Problem("plan-not-file", "special", name, what=Phrase.of(what)))
 
 
 def _is_path(reference: str) -> bool:
@@ -137,8 +138,8 @@ def resolve_plan(reference: str) -> Plan:
     for plan in builtin_plans():
         if plan.is_named(reference):
             return plan
-    directory = " (a directory is not a plan)" if os.path.isdir(reference) else ""
-    raise PlanError(Problem("plan-unknown", f"no plan {reference!r}{directory}; built-in plans: {', '.join(ids)}",
+    directory = Phrase.of("directory-not-plan") if os.path.isdir(reference) else ""
+    raise PlanError(Problem("plan-unknown", "unknown", reference=repr(reference), directory=directory, ids=tuple(ids),
                             field="PLAN"))
 
 

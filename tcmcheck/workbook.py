@@ -53,8 +53,7 @@ class Workbook:
     def __init__(self, data: bytes, source: str, kind: str):
         self.data, self.source, self.kind = data, source, kind
         if kind == "zip":
-            raise ActualsError(Problem(
-                "csv-spreadsheet", "a ZIP file that is not an .xlsx, .xlsm or .ods workbook", source))
+            raise ActualsError(Problem("csv-spreadsheet", "zip", source))
         import io
 
         import python_calamine
@@ -70,8 +69,8 @@ class Workbook:
     def _unreadable(self, exc: Exception) -> ActualsError:
         message = str(exc).strip() or type(exc).__name__
         if "password" in message.lower() or "encrypt" in message.lower() or type(exc).__name__ == "PasswordError":
-            message = "the workbook is protected by a password; save an unprotected copy"
-        return ActualsError(Problem("csv-spreadsheet", f"can't read this workbook: {message}", self.source))
+            return ActualsError(Problem("csv-spreadsheet", "password", self.source))
+        return ActualsError(Problem("csv-spreadsheet", "unreadable", self.source, reason=message))
 
     def values(self, name: str) -> list[tuple[int, list]]:
         """The sheet's rows as python-calamine gives them, each with its line; leading empty columns are kept
@@ -134,11 +133,8 @@ class Workbook:
         uncalculated = sorted(cell for cell in uncalculated if cell in wanted)
         if uncalculated:
             line, column = uncalculated[0]
-            raise ActualsError(Problem(
-                "workbook-not-calculated",
-                f"{len(uncalculated)} formula cell(s) have no saved result (first {cell_name(line, column)}): the "
-                "program that wrote this workbook never calculated it; open it in Excel, WPS or LibreOffice and "
-                "save it, then check it again", f"{self.source}[{name}]", line, column))
+            raise ActualsError(Problem("workbook-not-calculated", "formulas", f"{self.source}[{name}]", line, column,
+                                       count=len(uncalculated), cell=cell_name(line, column)))
         if not errors:
             return
         lines = {line: cells for line, cells in rows}
@@ -397,7 +393,7 @@ class _Xls:
         try:
             self.book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
         except Exception as exc:  # xlrd raises many kinds of error on a damaged file
-            raise ActualsError(Problem("csv-spreadsheet", f"can't read this workbook: {exc}", source)) from None
+            raise ActualsError(Problem("csv-spreadsheet", "unreadable", source, reason=str(exc))) from None
         formats = {key: format_kind(value.format_str or "") for key, value in self.book.format_map.items()}
         self.kinds = {index: formats[xf.format_key] for index, xf in enumerate(self.book.xf_list)
                       if formats.get(xf.format_key)}

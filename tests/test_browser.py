@@ -333,3 +333,103 @@ def test_filters_and_order_work_in_the_browser(browser, reports):
         assert page.errors() == []
     finally:
         page.close()
+
+
+REGIONAL = {
+    "regions-en": ("status", "jiangmen", "examples/jiangmen-regions-2024.csv", "--targets",
+                   "examples/jiangmen-targets-2025.txt", *AS_OF, "--lang", "en"),
+    "regions-zh": ("status", "jiangmen", "examples/jiangmen-regions-2024.csv", "--targets",
+                   "examples/jiangmen-targets-2025.txt", *AS_OF, "--lang", "zh"),
+}
+"""The regional example with its allocations: a heat map of regions by indicator, the ranking, and each
+region's own view."""
+HEAT = """(() => ({
+  cells: [...document.querySelectorAll("table.heat tbody tr")].flatMap(row =>
+    [...row.querySelectorAll("td.cell")].map(cell => ({
+      indicator: row.dataset.indicator, region: cell.dataset.region, status: cell.dataset.status,
+      glyph: cell.querySelector(".glyph").innerText, figure: cell.querySelector(".fig").innerText,
+      colour: getComputedStyle(cell).backgroundColor, seen: cell.getClientRects().length > 0}))),
+  heads: [...document.querySelectorAll("table.heat th.region")].map(head => ({
+    region: head.dataset.region, href: head.querySelector("a").getAttribute("href")})),
+  ranking: [...document.querySelectorAll("table.rank-table tbody tr")].map(row =>
+    [row.dataset.region, ...[...row.querySelectorAll("td.num")].map(cell => +cell.innerText)]),
+  text: document.body.innerText}))()"""
+GLYPHS = {"pass": "✔P", "on-track": "▸T", "lag": "▴L", "fail": "✖F", "no-data": "◦N", "": "-"}
+
+
+@pytest.fixture(scope="module")
+def regional(browser, monkeypatch_module):
+    """Each regional page's report written with -o, and the JSON of the same run."""
+    monkeypatch_module.chdir(ROOT)
+    made = {}
+    for name, args in REGIONAL.items():
+        path = ARTEFACTS / f"{name}.html"
+        result = CliRunner().invoke(main, [*args, "--format", "html", "-o", str(path)])
+        assert result.exit_code == 1, result.stderr
+        made[name] = (path, json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout))
+    return made
+
+
+def click(page: Opened, selector: str) -> None:
+    """A real mouse click in the middle of the element, scrolled into view first."""
+    box = page.evaluate(f"""(() => {{ const e = document.querySelector({json.dumps(selector)});
+        e.scrollIntoView({{block: "center"}}); const r = e.getBoundingClientRect();
+        return {{x: r.left + r.width / 2, y: r.top + r.height / 2}}; }})()""")
+    for kind in ("mousePressed", "mouseReleased"):
+        page.send("Input.dispatchMouseEvent", type=kind, button="left", clickCount=1, **box)
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+@pytest.mark.parametrize("name", REGIONAL)
+def test_regional_page_shows_the_heat_map_the_ranking_and_each_region_on_a_click(browser, regional, name, script):
+    path, expected = regional[name]
+    page = Opened(browser, path, script=script)
+    try:
+        shown = page.evaluate(HEAT)
+        regions = {view["region"] for item in expected["indicators"] for view in item["regions"]}
+        assert {head["region"] for head in shown["heads"]} == regions == {r["region"] for r in expected["regions"]}
+        rows = [item["id"] for item in expected["indicators"] if any(v["status"] for v in item["regions"])]
+        assert list(dict.fromkeys(cell["indicator"] for cell in shown["cells"])) == rows
+        assert len(shown["cells"]) == len(rows) * len(regions), "one cell per (indicator, region)"
+        statuses = {(item["id"], view["region"]): view["status"] or "" for item in expected["indicators"]
+                    for view in item["regions"]}
+        colours: dict[str, set[str]] = {}
+        for cell in shown["cells"]:
+            status = statuses.get((cell["indicator"], cell["region"]), "")
+            assert cell["status"] == status and cell["glyph"] == GLYPHS[status], cell
+            assert cell["seen"]
+            colours.setdefault(status, set()).add(cell["colour"])
+        assert all(len(found) == 1 for found in colours.values()), colours
+        assert len({next(iter(found)) for found in colours.values()}) == len(colours), "a colour per status"
+        assert any(cell["figure"] for cell in shown["cells"]), "cells show the region's figure"
+        assert shown["ranking"] == [[r["region"], *r["summary"].values(), r["rank"]] for r in expected["regions"]]
+        if name.endswith("zh"):
+            assert "各区县指标状态" in shown["text"] and "区县排名" in shown["text"] and "排名第" in shown["text"]
+            assert "no target" not in shown["text"] and "Rank " not in shown["text"]
+
+        head = next(head for head in shown["heads"] if head["region"] == "台山市")
+        click(page, 'th.region[data-region="台山市"] a')
+        time.sleep(0.3)
+        view = page.evaluate(f"""(() => {{ const s = document.querySelector("{head['href']}");
+            const box = s.getBoundingClientRect();
+            return {{hash: location.hash, top: box.top, height: innerHeight, target: s.matches(":target"),
+                     rows: [...s.querySelectorAll("tr.row")].map(r => [r.querySelector(".id").innerText,
+                             [...r.classList].find(c => c.startsWith("s-")).slice(2),
+                             r.children[2].innerText, r.querySelector(".period").innerText])}}; }})()""")
+        assert view["hash"] == head["href"] and view["target"]
+        assert -2 <= view["top"] < view["height"] / 2, "the region's view is scrolled into sight"
+        own = [[item["id"], region["status"], region["target"], region["period"]] for item in expected["indicators"]
+               for region in item["regions"] if region["region"] == "台山市" and region["status"] is not None]
+        assert view["rows"] == own
+        assert page.requests() == [page.url], "the page must request nothing but itself"
+        assert page.errors() == []
+        if script:
+            page.evaluate('document.getElementById("regions").scrollIntoView()')
+            screenshot = base64.b64decode(page.send("Page.captureScreenshot", format="png")["data"])
+            (ARTEFACTS / f"{name}-heat-map.png").write_bytes(screenshot)
+            click(page, 'th.region[data-region="台山市"] a')
+            time.sleep(0.3)
+            screenshot = base64.b64decode(page.send("Page.captureScreenshot", format="png")["data"])
+            (ARTEFACTS / f"{name}-taishan.png").write_bytes(screenshot)
+    finally:
+        page.close()

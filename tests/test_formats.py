@@ -18,9 +18,12 @@ from tcmcheck.formats.interface import RenderOptions
 from tcmcheck.formats.csv_format import neutralise
 from tcmcheck.result import Result, Status
 from tcmcheck.plan_yaml import plan_schema
+from sheet_xml import workbook_text
 
 def render(name, result, options):
-    return formatter(name, options).status(result)
+    """The report as text; a binary format's (a workbook's) cells as text."""
+    report = formatter(name, options)
+    return workbook_text(report.status(result)) if report.binary else report.status(result)
 
 
 RESULT_SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "result.schema.json"

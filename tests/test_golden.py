@@ -28,7 +28,7 @@ COMMANDS = {
     "regions": ("status", "jiangmen", "examples/jiangmen-regions-2024.csv", "--targets",
                 "examples/jiangmen-targets-2025.txt"),
 }
-REGION_FORMATS = ("table", "plain", "markdown", "json", "csv", "junit", "github")
+REGION_FORMATS = ("table", "plain", "markdown", "json", "csv", "junit", "github", "xlsx", "html")
 """The formats pinned on the regional example."""
 CASES = [(fmt, command) for command in COMMANDS for fmt in FORMATS if command != "regions" or fmt in REGION_FORMATS]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tcmcheck"
-CORE = ("actuals", "batch", "cells", "describe", "engine", "errors", "model", "periods", "plan_yaml", "regions",
-        "result", "spec", "text", "workbook", "workers")
+CORE = ("actuals", "batch", "cells", "describe", "engine", "errors", "messages", "model", "periods", "plan_yaml",
+        "regions", "result", "spec", "text", "workbook", "workers")
 ABOVE_THE_CORE = ("click", "rich", "tabulate", "tcmcheck.cli", "tcmcheck.formats", "tcmcheck.views")
 
 

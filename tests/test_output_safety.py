@@ -14,8 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA
+from sheet_xml import workbook_text
 from tcmcheck.cli import main
-from tcmcheck.formats import FORMATS
+from tcmcheck.formats import FORMATS, formatter
+from tcmcheck.formats.interface import RenderOptions
 
 JUNIT_XSD = Path(__file__).parent / "schemas" / "junit-10.xsd"
 SAMPLE_CSV = (DATA / "sample.csv").read_text("utf-8")
@@ -25,8 +27,19 @@ HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x01\x0b\x7f\x9b"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+BINARY = {name for name in FORMATS if formatter(name, RenderOptions()).binary}
+
+
 def run(*args, input=None):
     return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def report(directory: Path, fmt: str, *args):
+    """Run with --format fmt: the result and the report's text, from standard output or, for a binary
+    format, written with -o and read back as its cells."""
+    path = directory / f"report.{fmt}"
+    result = run(*args, "--format", fmt, *(("-o", path) if fmt in BINARY else ()))
+    return result, workbook_text(path.read_bytes()) if fmt in BINARY else result.stdout
 
 
 def hostile_plan(directory: Path) -> Path:
@@ -58,11 +71,11 @@ def assert_no_raw_control(text: str, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_status_writes_no_raw_control_character_from_input(hostile, fmt, lang):
+def test_status_writes_no_raw_control_character_from_input(hostile, tmp_path, fmt, lang):
     plan, submission = hostile
-    result = run("status", plan, submission, "--as-of", "2024-12-31", "--format", fmt, "--lang", lang)
+    result, text = report(tmp_path, fmt, "status", plan, submission, "--as-of", "2024-12-31", "--lang", lang)
     assert result.exit_code == 1, result.stderr
-    assert_no_raw_control(result.stdout, fmt)
+    assert_no_raw_control(text, fmt)
     assert_no_raw_control(result.stderr, "stderr")
 
 
@@ -71,9 +84,9 @@ def test_summary_writes_no_raw_control_character_from_input(hostile, tmp_path, f
     plan, submission = hostile
     broken = tmp_path / f"broken-{HOSTILE}.csv"
     broken.write_text(f"indicator,period,value\nvisits{HOSTILE},2024,1\n", "utf-8")
-    result = run("summary", submission, broken, "--plan", plan, "--as-of", "2024-12-31", "--format", fmt)
+    result, text = report(tmp_path, fmt, "summary", submission, broken, "--plan", plan, "--as-of", "2024-12-31")
     assert result.exit_code == 2
-    assert_no_raw_control(result.stdout, fmt)
+    assert_no_raw_control(text, fmt)
     assert_no_raw_control(result.stderr, "stderr")
 
 
@@ -178,7 +191,7 @@ def test_every_format_shows_the_warning(tmp_path, command, fmt):
     path = warned(tmp_path)
     plan = str(DATA / "sample.yaml")
     args = ("status", plan, path) if command == "status" else ("summary", path, "--plan", plan)
-    text = run(*args, "--as-of", "2024-12-31", "--format", fmt).stdout
+    _, text = report(tmp_path, fmt, *args, "--as-of", "2024-12-31")
     assert "csv-percent-over-100" in text
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text, newline="")))

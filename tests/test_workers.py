@@ -133,7 +133,8 @@ def test_a_child_that_dies_mid_way_leaves_its_chunks_to_the_others(province, mon
 
 
 def test_errors_survive_pickling():
-    error = ActualsError(Problem("csv-syntax", "bad", "a.csv", 3, 1, "value"), Problem("csv-empty", "empty"), omitted=4)
+    error = ActualsError(Problem("csv-syntax", "csv", "a.csv", 3, 1, "value", reason="bad"),
+                         Problem("csv-empty", "file"), omitted=4)
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is ActualsError and copy.problems == error.problems and copy.omitted == 4
     assert str(copy) == str(error)
@@ -196,7 +197,7 @@ def test_a_plan_that_cannot_be_loaded_is_an_error_row_for_each_file_naming_it(pr
 
     def resolve(reference):
         if reference == "yiwu":
-            raise PlanError(Problem("plan-unreadable", "damaged", "plans/yiwu.yaml"))
+            raise PlanError(Problem("plan-unreadable", "os", "plans/yiwu.yaml", reason="damaged"))
         return load_builtin(reference)
 
     one = check(province, 1, resolve=resolve)

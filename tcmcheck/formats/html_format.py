@@ -3,7 +3,7 @@
 Nothing is fetched: the style, the script and the charts (inline SVG) are in the page, and its
 Content-Security-Policy lets the browser load nothing else and run no script but the page's own.
 Everything shows with JavaScript off; the script only adds the status filters and the choice of
-order. Every text from a plan or a submission is made visible (`tcmcheck.text.visible`) and escaped."""
+order. With regions, the heat map's column headers link to each region's view on the same page. Every text from a plan or a submission is made visible (`tcmcheck.text.visible`) and escaped."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from importlib import resources
 from tcmcheck import __version__, describe
 from tcmcheck.formats.html_chart import chart, esc
 from tcmcheck.formats.interface import Formatter, worst_first
-from tcmcheck.formats.shared import finding_statuses, summary_title, title
+from tcmcheck.formats.shared import (GLYPHS, NO_TARGET, RANKING_HEADERS, REGION_WORDS, Matrix, finding_statuses,
+                                     has_region_views, ranking_heading, region_matrix, summary_title, title)
 from tcmcheck.model import Indicator
+from tcmcheck.regions import narrowed
 from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Status, Summary
 
 CHART_FILES = 20
@@ -44,6 +46,12 @@ WORDS = {
                      "`tcmcheck status` on one file draws its charts.",
         "indicators": "{count} indicator(s)", "or": " or ",
         "placeholders": "{count} placeholder value(s) (/, -, N/A …) read as not reported",
+        "heat_note": "Each cell: the region's status and its latest figure. A region's name leads to its own view.",
+        "rank_rule": "Regions equal in all three share a rank. Counts cover the indicators on which a region has "
+                     "a target of its own.",
+        "rank": "Rank {rank} of {count}",
+        "untargeted": "{count} more indicator(s) reported without a target of its own",
+        "region_target": "target (its own)", "back": "↑ all regions",
     },
     "zh": {
         "status": "状态", "indicator": "指标", "target": "目标", "actual": "实际值", "progress": "进度",
@@ -59,6 +67,10 @@ WORDS = {
         "no_charts": "本汇总含{count}个文件，超过{limit}个，未绘制图表；对单个文件运行 tcmcheck status 可查看其图表。",
         "indicators": "{count}项", "or": "或",
         "placeholders": "{count}个占位值（如“/”“无”）按未报送处理",
+        "heat_note": "每格为该区县的状态及最新数值；点击区县名称查看其指标明细。",
+        "rank_rule": "三项均相同的区县并列。统计范围为区县有本级目标的指标。",
+        "rank": "排名第{rank}位（共{count}个区县）", "untargeted": "另有{count}项指标有报送值但无本区县目标",
+        "region_target": "目标（本区县）", "back": "↑ 返回各区县指标状态",
     },
 }
 _COLUMNS = ("status", "name", "target", "actual", "progress", "detail", "resp", "chart")
@@ -72,11 +84,13 @@ def _template(name: str) -> str:
     return resources.files("tcmcheck.formats").joinpath("templates", name).read_text("utf-8")
 
 
-def _page(lang: str, page_title: str, body: str, footer: str) -> str:
+def _page(lang: str, page_title: str, body: str, footer: str, regional: bool = False) -> str:
+    """The page around `body`; with `regional`, with the style of the regions' heat map and views too."""
     script = "\n" + _template("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    style = _template("report.css") + (_template("regions.css") if regional else "")
     return string.Template(_template("report.html")).substitute(
-        lang="zh-CN" if lang == "zh" else "en", title=page_title, style=_template("report.css"),
+        lang="zh-CN" if lang == "zh" else "en", title=page_title, style=style,
         script=script[1:], script_hash=f"sha256-{digest}", version=__version__, body=body, footer=footer)
 
 
@@ -170,9 +184,140 @@ class HtmlFormatter(Formatter):
                          f'<span class="n">{self._counts_text(counts, len(members))}</span></h2>')
             parts.append(self._table(members, result, charts=True, sections=True, order=order))
             parts.append("</section>")
+        regional = bool(result.regions)
+        if regional:
+            parts.append(self._regions(result))
         parts.append(self._warnings(result.warnings))
         page_title = title(result, lang)
-        return _page(lang, esc(page_title), "\n".join(parts), self._footer(esc(result.plan.title)))
+        return _page(lang, esc(page_title), "\n".join(parts), self._footer(esc(result.plan.title)), regional)
+
+    # regions (区县): the heat map, the ranking and each region's own view
+
+    def _regions(self, result: Result) -> str:
+        """The heat map of regions by indicator and each region's view, when the result holds the regions'
+        views; the ranking (a region's own line of it, in a `--region` view)."""
+        lang = self.options.lang
+        parts = []
+        matrix = region_matrix(result, self.options) if has_region_views(result) else None
+        anchors = {}
+        if matrix is not None and matrix.rows:
+            anchors = {name: f"region-{number}" for number, name in enumerate(matrix.names, 1)}
+            parts.append(self._heat_map(result, matrix, anchors))
+        parts.append(f'<section class="ranking" id="ranking"><h2>{esc(ranking_heading(lang))}</h2>'
+                     f'{self._ranking(result, anchors)}</section>')
+        for name, anchor in anchors.items():
+            parts.append(self._region_view(result, name, anchor))
+        return "\n".join(parts)
+
+    def _region_heading(self, result: Result, region: str) -> str:
+        """A region's full name, and in English its English name: '台山市 Taishan City'."""
+        if self.options.lang == "zh":
+            return esc(region)
+        english = next((r.en for r in result.plan.regions if r.zh == region and r.en), "")
+        return esc(f"{region} {english}" if english else region)
+
+    def _heat_map(self, result: Result, matrix: Matrix, anchors: dict[str, str]) -> str:
+        """Indicators as rows, regions as columns; each cell the region's status in its colour, its glyph and
+        its figure, or NO_TARGET (and its figure) where it has no target of its own."""
+        lang, words = self.options.lang, self.words
+        region_words = REGION_WORDS[lang]
+        legend = "".join(f'<li><span class="cell-key s-{s.value}">{GLYPHS[s]}</span> {s.label(lang)}</li>'
+                         for s in STATUSES)
+        legend += f'<li><span class="cell-key s-none">{NO_TARGET}</span> {region_words["no_target"]}</li>'
+        english = {r.zh: r.en for r in result.plan.regions} if lang == "en" else {}
+        heads = []
+        for label, name in zip(matrix.labels, matrix.names):
+            sub = f'<div class="sub">{esc(english[name])}</div>' if english.get(name) else ""
+            heads.append(f'<th class="region" scope="col" data-region="{esc(name)}"><a href="#{anchors[name]}" '
+                         f'title="{esc(name)}">{esc(label)}</a>{sub}</th>')
+        rows = []
+        for item, (_, cells) in zip(matrix.items, matrix.rows):
+            views = {view.region: view for view in item.regions}
+            indicator = item.indicator
+            name = f'<div class="name">{esc(indicator.name(lang))}</div><div class="sub id">{esc(indicator.id)}</div>'
+            tds = []
+            for region, (glyph, status) in zip(matrix.names, cells):
+                view = views.get(region)
+                figure = ""
+                if view is not None and view.actual is not None and glyph:
+                    figure = esc(describe.value_text(view.actual.value, view.indicator or item.indicator, lang))
+                if status is None:
+                    shown = "none" if glyph else "hidden"
+                    tip = f"{region} · {region_words['no_target']}" if glyph else region
+                    tds.append(f'<td class="cell s-{shown}" data-region="{esc(region)}" data-status="" '
+                               f'title="{esc(tip)}"><span class="glyph">{glyph}</span>'
+                               f'<span class="fig">{figure}</span></td>')
+                    continue
+                tip = f"{region} · {status.label(lang)} · {describe.detail_text(view, lang)}"
+                tds.append(f'<td class="cell s-{status.value}" data-region="{esc(region)}" '
+                           f'data-status="{status.value}" title="{esc(tip)}"><span class="glyph">{glyph}</span>'
+                           f'<span class="fig">{figure}</span></td>')
+            rows.append(f'<tr data-indicator="{esc(item.indicator.id)}"><th scope="row">{name}</th>'
+                        f'{"".join(tds)}</tr>')
+        return (f'<section class="regions" id="regions"><h2>{region_words["matrix"]}</h2>'
+                f'<ul class="legend heat-legend">{legend}</ul><p class="note">{words["heat_note"]}</p>'
+                f'<div class="heat-wrap"><table class="heat"><thead><tr><th class="c-ind" scope="col">'
+                f'{words["indicator"]}</th>{"".join(heads)}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+                "</div></section>")
+
+    def _ranking(self, result: Result, anchors: dict[str, str]) -> str:
+        """Region, the statuses as a bar, the five counts and the rank, best first; a region links to its
+        view where the page has one."""
+        lang, words = self.options.lang, self.words
+        headers = RANKING_HEADERS[lang]
+        head = (f'<th class="c-region">{headers[0]}</th><th class="c-spread">{words["spread"]}</th>'
+                + "".join(f'<th class="num">{text}</th>' for text in headers[1:]))
+        rows = []
+        for summary in result.regions:
+            name = esc(summary.region)
+            anchor = anchors.get(summary.region)
+            link = f'<a href="#{anchor}">{name}</a>' if anchor else name
+            rows.append(f'<tr data-region="{name}"><td>{link}</td><td>{self._bar(summary.counts)}</td>'
+                        + "".join(f'<td class="num" data-status="{s.value}">{summary.counts[s]}</td>'
+                                  for s in STATUSES)
+                        + f'<td class="num rank">{summary.rank}</td></tr>')
+        return (f'<table class="files rank-table"><colgroup><col class="c-region"><col class="c-spread">'
+                + '<col class="c-num">' * (len(STATUSES) + 1) + '</colgroup>'
+                f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+                f'<p class="note">{words["rank_rule"]}</p>')
+
+    def _region_view(self, result: Result, region: str, anchor: str) -> str:
+        """One region's own view: its rank and counts, and each indicator on which it has a status, judged
+        on its figures against its target (its allocation where it has one)."""
+        lang, words = self.options.lang, self.words
+        view = narrowed(result, region)
+        summary = view.regions[0] if view.regions else None
+        total = len(view.indicators)
+        stop = "。" if lang == "zh" else ". "
+        line = ""
+        if summary is not None:
+            line = words["rank"].format(rank=summary.rank, count=len(result.regions))
+            if summary.untargeted:
+                line += stop + words["untargeted"].format(count=summary.untargeted)
+        shown = self.rows(view.indicators)
+        if shown:
+            order = {id(item): position for position, item in enumerate(view.indicators)}
+            rows = []
+            for position, item in enumerate(shown):
+                status = item.status
+                head = self._indicator_cells(item.indicator, False)[0]
+                rows.append(f'<tr class="row s-{status.value}" data-rank="{worst_first(status)}" '
+                            f'data-order="{order.get(id(item), position)}"><td><span class="badge s-{status.value}">'
+                            f'{status.label(lang)}</span></td>{head}{self._figures(item)}</tr>')
+            columns = ("status", "name", "target", "actual", "progress", "detail")
+            heads = {"status": "status", "name": "indicator", "target": "region_target", "actual": "actual",
+                     "progress": "progress", "detail": "detail"}
+            body = (f'<table class="indicators region-table"><colgroup>'
+                    + "".join(f'<col class="r-{column}">' for column in columns) + "</colgroup><thead><tr>"
+                    + "".join(f"<th>{words[heads[column]]}</th>" for column in columns)
+                    + f'</tr></thead><tbody class="sortable">{"".join(rows)}</tbody></table>')
+        else:
+            listed = self.options.only if self.options.only is not None else STATUSES
+            body = f'<p class="note">{words["none_listed"].format(statuses=self._status_list_or(listed))}</p>'
+        counts = self._counts_text(view.summary, total)
+        return (f'<section class="region-view" data-group id="{anchor}"><h2>{self._region_heading(result, region)} '
+                f'<span class="n">{counts}</span></h2><p>{line}{stop if line else ""}'
+                f'<a href="#regions">{words["back"]}</a></p>{body}</section>')
 
     def _status_header(self, result: Result) -> str:
         lang, words = self.options.lang, self.words
@@ -270,11 +415,21 @@ class HtmlFormatter(Formatter):
         return known[1]
 
     def _row(self, item: IndicatorResult, order: int, result: Result, charts: bool, sections: bool) -> str:
-        lang, words = self.options.lang, self.words
+        lang = self.options.lang
         status = item.status
         indicator = item.indicator
         label = status.label(lang)
         head, responsible = self._indicator_cells(indicator, sections)
+        svg = ""
+        if charts:
+            svg = f'<td class="chart-cell">{chart(item, result.plan.start_year, result.as_of, lang)}</td>'
+        return (f'<tr class="row s-{status.value}" data-rank="{worst_first(status)}" data-order="{order}">'
+                f'<td><span class="badge s-{status.value}">{label}</span></td>{head}{self._figures(item)}'
+                f'{responsible}{svg}</tr>')
+
+    def _figures(self, item: IndicatorResult) -> str:
+        """The actual (with its period), progress and detail cells of a row."""
+        lang, words = self.options.lang, self.words
         if item.actual is not None:
             actual = (f'<td>{esc(describe.actual_text(item, lang))}'
                       f'<div class="period">{esc(item.actual.period.label)}</div></td>')
@@ -287,15 +442,10 @@ class HtmlFormatter(Formatter):
             progress = (f'<td><div class="progress"><span style="width:{width:.0f}%"></span></div>'
                         f'{describe.progress_text(item.progress)}</td>')
         detail = esc(describe.detail_text(item, lang))
-        report = indicator.report(lang)
-        if status is Status.NO_DATA and report:
+        report = item.indicator.report(lang)
+        if item.status is Status.NO_DATA and report:
             detail += f'<div class="sub">{words["to_report"]}{esc(report)}</div>'
-        svg = ""
-        if charts:
-            svg = f'<td class="chart-cell">{chart(item, result.plan.start_year, result.as_of, lang)}</td>'
-        return (f'<tr class="row s-{status.value}" data-rank="{worst_first(status)}" data-order="{order}">'
-                f'<td><span class="badge s-{status.value}">{label}</span></td>{head}{actual}{progress}'
-                f'<td class="detail">{detail}</td>{responsible}{svg}</tr>')
+        return f'{actual}{progress}<td class="detail">{detail}</td>'
 
     def _warnings(self, warnings, level: int = 2) -> str:
         if not warnings:

@@ -260,10 +260,13 @@ def region_label(result: Result, region: str) -> str:
 
 class Matrix(NamedTuple):
     """Regions as columns (`labels`: their short names), indicators as rows: each row an indicator id and, per
-    region, its cell text (a glyph, NO_TARGET, or blank where `only` leaves the status out) and status."""
+    region, its cell text (a glyph, NO_TARGET, or blank where `only` leaves the status out) and status.
+    `names`: the regions' full names; `items`: each row's indicator result."""
 
     labels: tuple[str, ...]
     rows: tuple[tuple[str, tuple[tuple[str, Status | None], ...]], ...]
+    names: tuple[str, ...] = ()
+    items: tuple[IndicatorResult, ...] = ()
 
 
 def region_matrix(result: Result, options: RenderOptions) -> Matrix:
@@ -286,10 +289,11 @@ def region_matrix(result: Result, options: RenderOptions) -> Matrix:
                 cells.append(("", None))
             else:
                 cells.append((GLYPHS[status], status))
-        rows.append((min(map(worst_first, shown)), visible(item.indicator.id), tuple(cells)))
+        rows.append((min(map(worst_first, shown)), visible(item.indicator.id), tuple(cells), item))
     if options.sort == "status":
         rows.sort(key=lambda entry: entry[0])
-    return Matrix(tuple(region_label(result, name) for name in names), tuple(entry[1:] for entry in rows))
+    return Matrix(tuple(region_label(result, name) for name in names), tuple(entry[1:3] for entry in rows), names,
+                  tuple(entry[3] for entry in rows))
 
 
 def legend(lang: str) -> str:
@@ -346,6 +350,10 @@ def region_rank_lines(outcomes: tuple[Outcome, ...], lang: str) -> list[str]:
         if outcome.result is None or not outcome.result.regions:
             continue
         name = outcome.source if named[outcome.source] == 1 else f"{outcome.source} ({outcome.plan_id})"
-        ranked = words["comma"].join(f"{s.rank} {s.region}" for s in outcome.result.regions)
-        lines.append(visible(name + words["colon"] + ranked))
+        lines.append(visible(name + words["colon"] + ranked_regions(outcome.result, lang)))
     return lines
+
+
+def ranked_regions(result: Result, lang: str) -> str:
+    """A result's regions in rank order with their ranks: '1 鹤山市, 2 蓬江区, …' (not yet made visible)."""
+    return WORDS[lang]["comma"].join(f"{s.rank} {s.region}" for s in result.regions)

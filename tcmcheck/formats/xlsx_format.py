@@ -1,6 +1,6 @@
-"""The report as an Excel workbook, for people who read it in Excel or WPS: for `status` the results, the
-warnings and an overview; for `summary` a row per file, a row per (file, indicator), the problems and an
-overview. Status cells carry the status colour and its text, numbers are numbers shown in the plan's units,
+"""The report as an Excel workbook, for people who read it in Excel or WPS: for `status` the results, with
+regions a matrix of their statuses, one of their figures and their ranking, then the warnings and an overview;
+for `summary` a row per file, a row per (file, indicator), the problems and an overview. Status cells carry the status colour and its text, numbers are numbers shown in the plan's units,
 and text from files is always written as text, never as a formula."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tcmcheck import __version__, describe
 from tcmcheck.formats import shared
 from tcmcheck.formats.interface import Formatter
 from tcmcheck.model import Indicator
-from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Status, Summary
+from tcmcheck.result import STATUSES, IndicatorResult, Outcome, RegionResult, Result, Status, Summary
 from tcmcheck.template_xlsx import column_width, row_height
 from tcmcheck.text import visible, xml_safe
 
@@ -36,7 +36,7 @@ SUFFIX_LIMIT = 60
 ROW_LIMIT = 1048576
 """The most rows an Excel sheet holds; longer lists go on to another sheet."""
 WIDTH_LIMITS = {"name": 36, "target": 32, "detail": 48, "report": 48, "responsible": 32, "message": 64,
-                "file": 48}
+                "file": 48, "region": 16, "region_ranking": 64}
 """The widest a column of text grows, in Excel's units (about one Latin digit); longer text wraps."""
 
 _WORDS = {
@@ -51,6 +51,8 @@ _WORDS = {
         "as_of": "As of", "count": "indicators", "share": "share", "total": "total", "files_checked": "Files",
         "files_failed": "Files that could not be checked", "warning": "warning",
         "on_schedule": "On schedule (pass + on-track)",
+        "matrix": "Regions matrix", "figures": "Region figures", "ranking": "Ranking", "region": "region",
+        "rank": "rank", "untargeted": "without target", "regions": "regions", "region_ranking": "regions ranked",
     },
     "zh": {
         "results": "结果", "warnings": "警告", "overview": "概览", "files": "文件", "indicators": "指标",
@@ -63,6 +65,8 @@ _WORDS = {
         "as_of": "截至", "count": "指标数", "share": "占比", "total": "合计", "files_checked": "文件数",
         "files_failed": "无法检查的文件", "warning": "警告",
         "on_schedule": "达到序时进度（达标+序时推进）",
+        "matrix": "区县矩阵", "figures": "区县数值", "ranking": "排名", "region": "区县", "rank": "排名",
+        "untargeted": "无目标指标", "regions": "区县数", "region_ranking": "区县排名",
     },
 }
 RESULT_COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line",
@@ -73,6 +77,9 @@ FILE_COLUMNS = ("file", "plan", *STATUSES, "worst", "on_schedule_share", "code",
 LONG_COLUMNS = ("file", "id", "status")
 WARNING_COLUMNS = ("code", "file", "line", "message")
 PROBLEM_COLUMNS = ("kind", "file", "plan", "code", "line", "message")
+RANKING_COLUMNS = ("region", *STATUSES, "rank", "untargeted")
+REGION_FILE_COLUMNS = ("regions", "region_ranking")
+"""The Files sheet's last columns when some file has regions: their number and their names in rank order."""
 
 
 def on_schedule_line(counts: dict[Status, int], lang: str) -> str:
@@ -154,11 +161,15 @@ class _Book:
                               for status, (fill, font) in STATUS_COLOURS.items()}
         self.error = add({"valign": "top", "bold": True, "bg_color": ERROR_COLOURS[0],
                           "font_color": ERROR_COLOURS[1]})
+        self.filled = {status: add({"valign": "top", "bg_color": fill, "font_color": font})
+                       for status, (fill, font) in STATUS_COLOURS.items()}
         self._numbers: dict[tuple, object] = {}
 
-    def sheet(self, name: str, columns: tuple, widths, part: int = 1):
-        """A sheet with a frozen header row of `columns` (words, or statuses in their colours); the
-        second part of a long list is named 'Indicators 2'."""
+    def sheet(self, name: str, columns: tuple, widths, part: int = 1, headings: tuple[str, ...] = (),
+              frozen: int = 0):
+        """A sheet with a frozen header row of `columns` (words, or statuses in their colours) and then
+        `headings` (text from files), and its first `frozen` columns frozen; the second part of a long list
+        is named 'Indicators 2'."""
         title = self.words[name] if part == 1 else f"{self.words[name]} {part}"
         sheet = self.book.add_worksheet(title)
         for index, column in enumerate(columns):
@@ -166,25 +177,35 @@ class _Book:
                 sheet.write_string(0, index, column.label(self.lang), self.status_header[column])
             else:
                 sheet.write_string(0, index, self.words[column], self.header)
-            sheet.set_column(index, index, widths[index])
-        sheet.freeze_panes(1, 0)
+        for index, heading in enumerate(headings, start=len(columns)):
+            sheet.write_string(0, index, heading, self.header)
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, frozen)
         _print_setup(sheet)
+        if frozen:
+            sheet.repeat_columns(0, frozen - 1)
         return sheet
 
     def heading(self, column) -> str:
         return column.label(self.lang) if isinstance(column, Status) else self.words[column]
 
-    def write_actual(self, sheet, row: int, column: int, indicator: Indicator, value) -> None:
-        """A reported number as a number shown in the indicator's unit; a grade or yes/no as text."""
+    def write_actual(self, sheet, row: int, column: int, indicator: Indicator, value,
+                     status: Status | None = None) -> None:
+        """A reported number as a number shown in the indicator's unit; a grade or yes/no as text; filled
+        with the colour of `status` when one is given."""
         if value.__class__ is float or value.__class__ is int:
-            key = (indicator.unit, indicator.unit_label, _decimals(value))
+            key = (indicator.unit, indicator.unit_label, _decimals(value), status)
             style = self._numbers.get(key)
             if style is None:
-                style = self._numbers[key] = self.book.add_format(
-                    {"valign": "top", "num_format": number_format(_unit_suffix(indicator, self.lang), key[2])})
+                look = {"valign": "top", "num_format": number_format(_unit_suffix(indicator, self.lang), key[2])}
+                if status is not None:
+                    look.update(bg_color=STATUS_COLOURS[status][0], font_color=STATUS_COLOURS[status][1])
+                style = self._numbers[key] = self.book.add_format(look)
             sheet.write_number(row, column, value, style)
         else:
-            sheet.write_string(row, column, cell_text(describe.value_text(value, indicator, self.lang)), self.text)
+            sheet.write_string(row, column, cell_text(describe.value_text(value, indicator, self.lang)),
+                               self.text if status is None else self.filled[status])
 
     def close(self) -> bytes:
         self.book.close()
@@ -201,6 +222,10 @@ class XlsxFormatter(Formatter):
         book = _Book(lang, shared.title(result, lang), result.as_of)
         items = self.rows(result.indicators)
         self._results_sheet(book, result, items)
+        if shared.has_region_views(result):
+            self._region_sheets(book, result)
+        if result.regions:
+            self._ranking_sheet(book, result)
         self._warnings_sheet(book, result)
         self._status_overview(book, result)
         return book.close()
@@ -258,6 +283,70 @@ class XlsxFormatter(Formatter):
             sheet.set_row(number, row_height((cells[column], width) for column, width in wrapping))
         sheet.autofilter(0, 0, len(items), len(RESULT_COLUMNS) - 1)
         sheet.activate()
+
+    def _region_sheets(self, book: _Book, result: Result) -> None:
+        """Regions as columns, indicators as rows: the matrix of statuses (the indicators on which some region
+        has a status, as `only` and `sort` choose them; a region's cell blank where it has no target or
+        `only` leaves its status out), then the same rows with each region's figure, followed (without
+        `only`) by the indicators its regions report on with no target of their own."""
+        lang = book.lang
+        matrix = shared.region_matrix(result, self.options)
+        only = self.options.only
+        rows = list(matrix.items)
+        if only is None:
+            rows += [item for item in result.indicators
+                     if item.regions and all(view.status is None for view in item.regions)]
+        names = [cell_text(name) for name in matrix.names]
+        ids = [cell_text(item.indicator.id) for item in rows]
+        titles = [cell_text(item.indicator.name(lang)) for item in rows]
+        labels = [status.label(lang) for status in STATUSES]
+        widths = [column_width([book.heading("id"), *ids], 40),
+                  max(column_width([book.heading("name"), *titles], WIDTH_LIMITS["name"]), 8),
+                  *(max(column_width([name, *labels], WIDTH_LIMITS["region"]), 8) for name in names)]
+        header_height = row_height(zip(names, widths[2:]))
+        for key, shown in (("matrix", matrix.items), ("figures", rows)):
+            sheet = book.sheet(key, ("id", "name"), widths, headings=tuple(names), frozen=2)
+            sheet.set_row(0, header_height)
+            for number, item in enumerate(shown, start=1):
+                sheet.write_string(number, 0, ids[number - 1], book.text)
+                sheet.write_string(number, 1, titles[number - 1], book.wrapped)
+                views = {view.region: view for view in item.regions}
+                for column, name in enumerate(matrix.names, start=2):
+                    view = views.get(name)
+                    if view is None:
+                        continue
+                    status = view.status if only is None or view.status in only else None
+                    if key == "matrix":
+                        if status is not None:
+                            sheet.write_string(number, column, status.label(lang), book.filled[status])
+                    else:
+                        self._write_figure(book, sheet, number, column, item, view, status)
+                sheet.set_row(number, row_height([(titles[number - 1], widths[1])]))
+            sheet.autofilter(0, 0, len(shown), len(names) + 1)
+
+    @staticmethod
+    def _write_figure(book: _Book, sheet, row: int, column: int, item: IndicatorResult, view: RegionResult,
+                      status: Status | None) -> None:
+        """A region's figure: the report that decided its status, else its latest; in its status's colour."""
+        if view.actual is not None:
+            book.write_actual(sheet, row, column, item.indicator, view.actual.value, status)
+        elif status is not None:
+            sheet.write_blank(row, column, None, book.filled[status])
+
+    def _ranking_sheet(self, book: _Book, result: Result) -> None:
+        """The regions in rank order (1 = best): the five counts, the rank, and the indicators each reports on
+        with no target of its own."""
+        names = [cell_text(summary.region) for summary in result.regions]
+        widths = [max(column_width([book.heading(column), *(names if column == "region" else ())]), 8)
+                  for column in RANKING_COLUMNS]
+        sheet = book.sheet("ranking", RANKING_COLUMNS, widths)
+        for number, (summary, name) in enumerate(zip(result.regions, names), start=1):
+            sheet.write_string(number, 0, name, book.text)
+            for column, status in enumerate(STATUSES, start=1):
+                sheet.write_number(number, column, summary.counts[status], book.count)
+            sheet.write_number(number, len(STATUSES) + 1, summary.rank, book.count)
+            sheet.write_number(number, len(STATUSES) + 2, summary.untargeted, book.count)
+        sheet.autofilter(0, 0, len(names), len(RANKING_COLUMNS) - 1)
 
     def _warnings_sheet(self, book: _Book, result: Result) -> None:
         rows = [(cell_text(w.code), cell_text(w.file or result.source), w.line, cell_text(w.text(book.lang)))
@@ -332,6 +421,7 @@ class XlsxFormatter(Formatter):
         lang = book.lang
         words = book.words
         separator = "、" if lang == "zh" else ", "
+        columns = FILE_COLUMNS + (REGION_FILE_COLUMNS if shared.has_regions(outcomes) else ())
         rows = []
         for outcome in outcomes:
             cells = {"file": cell_text(outcome.source), "plan": cell_text(outcome.plan_id or "")}
@@ -342,15 +432,18 @@ class XlsxFormatter(Formatter):
                 indicators = outcome.result.indicators
                 for key, status in (("fail_ids", Status.FAIL), ("lag_ids", Status.LAG)):
                     cells[key] = cell_text(separator.join(i.indicator.id for i in indicators if i.status is status))
+                if outcome.result.regions:
+                    cells["regions"] = len(outcome.result.regions)
+                    cells["region_ranking"] = cell_text(shared.ranked_regions(outcome.result, lang))
             rows.append(cells)
         widths = []
-        for column in FILE_COLUMNS:
+        for column in columns:
             texts = [book.heading(column), *(str(cells.get(column) or "") for cells in rows)]
             if column == "worst":
                 texts += [status.label(lang) for status in STATUSES] + [words["error"]]
             widths.append(max(_fitted_width(texts, WIDTH_LIMITS.get(column, 40)), 6))
-        sheet = book.sheet("files", FILE_COLUMNS, widths)
-        place = {column: index for index, column in enumerate(FILE_COLUMNS)}
+        sheet = book.sheet("files", columns, widths)
+        place = {column: index for index, column in enumerate(columns)}
         for number, (outcome, cells) in enumerate(zip(outcomes, rows), start=1):
             sheet.write_string(number, place["file"], cells["file"], book.text)
             sheet.write_string(number, place["plan"], cells["plan"], book.text)
@@ -374,7 +467,10 @@ class XlsxFormatter(Formatter):
             for key in ("fail_ids", "lag_ids"):
                 if cells[key]:
                     sheet.write_string(number, place[key], cells[key], book.text)
-        sheet.autofilter(0, 0, len(rows), len(FILE_COLUMNS) - 1)
+            if "regions" in cells:
+                sheet.write_number(number, place["regions"], cells["regions"], book.count)
+                sheet.write_string(number, place["region_ranking"], cells["region_ranking"], book.text)
+        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
         sheet.activate()
 
     def _long_sheet(self, book: _Book, outcomes: tuple[Outcome, ...]) -> None:
