@@ -104,11 +104,7 @@ def _emit(text: str | bytes, output: str | None, inputs: tuple[str, ...] = (), o
     elif output is None or output == "-":
         if bom and _writes_utf8(sys.stdout):
             text = "\ufeff" + text
-        if "\x1b" in text:
-            click.echo(text, nl=False)  # strips escape sequences when standard output is not a terminal
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        click.echo(text, nl=False)  # strips escape sequences when standard output is not a terminal
     else:
         from tcmcheck.output import write_atomic
 
