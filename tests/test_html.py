@@ -332,7 +332,7 @@ def test_html_code_is_not_imported_on_other_paths():
               "    try:\n        main(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
               "sys.stdout = sys.__stdout__\n"
               "print(sorted(m for m in sys.modules if 'html' in m and m.startswith('tcmcheck')))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    done = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 

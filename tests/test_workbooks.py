@@ -516,7 +516,7 @@ def test_a_csv_is_read_without_importing_the_workbook_readers():
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('python_calamine', 'xlrd', 'tcmcheck.workbook') if m in sys.modules), "
             "file=sys.stderr)\n")
-    finished = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    finished = subprocess.run([os.sys.executable, "-P", "-c", code], capture_output=True, text=True, timeout=60)
     assert finished.stderr.strip().splitlines()[-1] == "[]"
 
 

@@ -232,7 +232,7 @@ def test_a_plain_status_imports_neither_xlsxwriter_nor_the_xlsx_format():
             "try: main(['status', 'jiangmen', 'examples/jiangmen-2024.csv', '--format', 'json'])\n"
             "except SystemExit: pass\n"
             "print(sorted(m for m in ('xlsxwriter', 'tcmcheck.formats.xlsx_format') if m in sys.modules))")
-    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    finished = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert finished.stdout.endswith("[]\n"), finished.stderr
 
 
