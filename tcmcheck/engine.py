@@ -176,6 +176,7 @@ class _Rule:
         "not_assessed",
         "numeric",
         "places",
+        "qualified",
         "slack",
         "start_point",
         "targets",
@@ -196,6 +197,8 @@ class _Rule:
         self.slack = tuple(m.tolerance * abs(target) if m.approx and target is not None else 0.0
                            for m, target in zip(milestones, self.targets))
         self.based = kind in ("relative", "increase")
+        self.qualified = kind == "relative" or any(self.slack)
+        """Whether a met target's detail may need a word on the tolerance or a zero baseline."""
         largest = max((target for target in self.targets if target is not None), default=None)
         self.fraction_limit = largest if indicator.unit == "percent" and largest is not None and largest > 1 \
             and kind != "increase" else None
@@ -295,8 +298,12 @@ def _add_around(chosen: set[int], visible: list[Entry], cut: date) -> None:
         chosen.add(index)
 
 
+_new_report = functools.partial(tuple.__new__, Report)
+
+
 def _report(entry: Entry) -> Report:
-    return Report(entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE], *entry[SOURCE:])
+    source = entry[SOURCE] if len(entry) > SOURCE else None
+    return _new_report((entry[INDICATOR_ID], entry[PERIOD], entry[VALUE], entry[LINE], source))
 
 
 class _History(Sequence):
@@ -401,6 +408,8 @@ def _result(rule: _Rule, status: Status, entry: Entry, detail: Message, visible:
 def _met(rule: _Rule, detail: Message, value, base: float | None) -> Message:
     """The detail of a met target, saying so when it was met only within an approximate target's
     tolerance, or against a baseline of zero."""
+    if not rule.qualified:
+        return detail
     if rule.only_within_tolerance(-1, value, base):
         detail = Message.of("within_tolerance", met=detail, target=rule.milestones[-1])
     if rule.kind == "relative" and base == 0:
