@@ -196,6 +196,7 @@ def _unquoted_lines(text: str) -> list[str] | None:
     return lines
 
 
+@functools.lru_cache(maxsize=1024)
 def _canonical_column(name: str) -> str | None:
     """The column a header cell names: NFKC, without byte order marks, zero-width characters or a unit
     in brackets (数值（%）), spaces inside ignored (指　标) or read as _ (indicator id)."""
@@ -380,7 +381,7 @@ def read_bytes(path: str) -> bytes:
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             kind = next((kind for test, kind in _SPECIAL_FILES if test(mode)), "special-file")
             raise ActualsError(Problem("csv-not-regular", "special", path, what=Phrase.of(kind)))
-        with open(path, "rb") as stream:
+        with open(path, "rb", buffering=0) as stream:
             return _read_limited(stream, path)
     except FileNotFoundError:
         raise ActualsError(Problem("csv-not-found", "missing", path)) from None
@@ -408,6 +409,8 @@ def _read_limited(stream, source: str) -> bytes:
         total += len(part)
         if total > MAX_CSV_BYTES:
             raise _too_large(source)
+        if size and total == size:
+            break  # the whole file, as its size said when it was opened
         wanted = min(_READ_CHUNK, MAX_CSV_BYTES + 1 - total)
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
