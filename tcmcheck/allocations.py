@@ -4,6 +4,7 @@ due and value (`--targets FILE`)."""
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 from tcmcheck.actuals import CITY_WIDE, clean_cell, parse_number, parse_table, region_names, suggestion
 from tcmcheck.cells import as_text
@@ -44,7 +45,7 @@ def read_allocations(data: bytes, source: str, plan: Plan, encoding: str | None 
         if indicator.kind == "milestone":
             problem("targets-not-allocatable", "deliverable", line, "indicator", indicator=indicator.id)
             continue
-        folded = region.replace(" ", "")
+        folded = unicodedata.normalize("NFKC", region).replace(" ", "")
         if not folded or folded in CITY_WIDE or plan.is_named(folded):
             problem("targets-no-region", "city", line, "region")
             continue
