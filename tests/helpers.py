@@ -1,6 +1,12 @@
-"""Builders for engine tests: indicators and reports without YAML or CSV."""
+"""Builders for engine tests (indicators and reports without YAML or CSV), and the LibreOffice the spreadsheet
+tests drive."""
 
 from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
 
 from tcmcheck.result import Report
 from tcmcheck.model import Baseline, Indicator, Milestone, Scale
@@ -28,3 +34,13 @@ def indicator(kind="threshold", op=">=", milestones=None, baseline=None, **field
 def reports(*pairs) -> list[Report]:
     """reports(("2023", 20), ("2024", 22)) with line numbers 2, 3, ..."""
     return [Report("x", parse_period(p), v, line) for line, (p, v) in enumerate(pairs, start=2)]
+
+
+def soffice() -> str:
+    """LibreOffice's command: a test that needs it fails in CI without it, and is skipped elsewhere."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail("LibreOffice (soffice) is missing in CI; .ci/run installs libreoffice-calc-nogui")
+    pytest.skip("LibreOffice (soffice) is not installed here; this test runs in CI, where .ci/run installs it")

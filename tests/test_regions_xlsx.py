@@ -5,20 +5,18 @@ summary's Files sheet."""
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from python_calamine import CalamineWorkbook
 from wcwidth import wcswidth
 
 from sheet_xml import read_workbook
 from tcmcheck.cli import main
 from tcmcheck.formats.xlsx_format import STATUS_COLOURS
 from tcmcheck.result import Status
-from test_xlsx_report import fills, shown_by_libreoffice
+from test_xlsx_report import fills, json_report, shown_by_libreoffice, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ("jiangmen", "examples/jiangmen-regions-2024.csv", "--targets", "examples/jiangmen-targets-2025.txt",
@@ -35,21 +33,6 @@ def at_root(monkeypatch):
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def workbook(tmp_path, *args, code=1) -> tuple[dict[str, list[list]], Path]:
-    """The sheets of the workbook `args` write, by name, and its path."""
-    path = tmp_path / "report.xlsx"
-    result = run(*args, "--format", "xlsx", "-o", path)
-    assert (result.exit_code, result.stdout) == (code, ""), result.stderr
-    book = CalamineWorkbook.from_path(str(path))
-    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}, path
-
-
-def json_report(*args, code=1) -> dict:
-    result = run(*args, "--format", "json")
-    assert result.exit_code == code, result.stderr
-    return json.loads(result.stdout)
 
 
 def label(status: str | None, lang: str) -> str:

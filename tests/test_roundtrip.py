@@ -9,9 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import soffice
 from sheet_xml import column_letter, fill, read_workbook
 from tcmcheck.cli import main
 from tcmcheck.spec import load_builtin
@@ -30,13 +29,6 @@ options (rtl/textenc.h: RTL_TEXTENCODING_MS_936, RTL_TEXTENCODING_UNICODE). 76 i
 COMMA, TAB, QUOTE = 44, 9, 34
 
 
-def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        pytest.fail("LibreOffice (soffice) is missing in CI; .ci/run installs libreoffice-calc-nogui")
-    pytest.skip("LibreOffice (soffice) is not installed here; this test runs in CI, where .ci/run installs it")
 
 
 def convert(source: Path, target: str, directory: Path, profile: Path) -> Path:

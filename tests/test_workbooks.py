@@ -5,7 +5,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import zipfile
 from datetime import date, datetime
@@ -15,6 +14,7 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
+from helpers import soffice
 from conftest import DATA
 from tcmcheck.cli import main
 
@@ -468,13 +468,6 @@ def test_an_ods_never_calculated_is_an_error(tmp_path):
 
 # What LibreOffice writes: .xls, .ods and a re-saved .xlsx
 
-def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice is needed in CI (.ci/run installs LibreOffice)")
-        pytest.skip("soffice (LibreOffice) is not installed; CI installs it and runs this test")
-    return found
 
 
 @pytest.mark.parametrize("suffix", ["xls", "ods", "xlsx"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from wcwidth import wcswidth
 
+from helpers import soffice
 from conftest import DATA
 from sheet_xml import NS, read_workbook
 from tcmcheck.cli import main
@@ -291,13 +291,6 @@ def test_columns_are_wide_enough_for_chinese_text(tmp_path):
 # a real spreadsheet program
 
 
-def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        pytest.fail("LibreOffice (soffice) is missing in CI; .ci/run installs libreoffice-calc-nogui")
-    pytest.skip("LibreOffice (soffice) is not installed here; this test runs in CI, where .ci/run installs it")
 
 
 def shown_by_libreoffice(path: Path, tmp_path: Path) -> dict[str, list[list[str]]]:
