@@ -17,6 +17,7 @@ from importlib import resources
 from tcmcheck import __version__, describe
 from tcmcheck.formats.html_chart import chart, esc
 from tcmcheck.formats.interface import Formatter, worst_first
+from tcmcheck.formats import shared
 from tcmcheck.formats.shared import (GLYPHS, NO_TARGET, RANKING_HEADERS, REGION_WORDS, Matrix, finding_statuses,
                                      has_region_views, ranking_heading, region_matrix, summary_title, title)
 from tcmcheck.model import Indicator
@@ -26,8 +27,6 @@ from tcmcheck.result import STATUSES, IndicatorResult, Outcome, Result, Status, 
 CHART_FILES = 20
 """A summary of at most this many (file, plan) pairs draws a chart for each indicator it lists; a
 larger one leaves the charts out, so that a summary of a thousand files stays light to open."""
-ON_SCHEDULE = (Status.PASS, Status.ON_TRACK)
-"""At or ahead of schedule (达到序时进度): met already, or not yet due and on its path."""
 
 WORDS = {
     "en": {
@@ -353,7 +352,7 @@ class HtmlFormatter(Formatter):
                            f'{counts[s]}">{counts[s]}</div>' for s in STATUSES if counts[s])
         legend = "".join(f'<li><span class="dot s-{s.value}"></span>{s.label(lang)} <strong>{counts[s]}</strong></li>'
                          for s in STATUSES)
-        on_schedule = sum(counts[s] for s in ON_SCHEDULE)
+        on_schedule = shared.on_schedule(counts)
         share = _share(on_schedule, total)
         chinese = f"达到序时进度 <strong>{on_schedule}</strong> 项，占比 <strong>{share}</strong>"
         line = chinese if lang == "zh" else \
@@ -542,7 +541,7 @@ class HtmlFormatter(Formatter):
         heading += f' <span class="n">{esc(plan.city(lang))} {esc(plan.title)}</span></h2>'
         counts = result.summary
         total = len(result.indicators)
-        on_schedule = sum(counts[s] for s in ON_SCHEDULE)
+        on_schedule = shared.on_schedule(counts)
         line = words["on_schedule"].format(count=on_schedule, total=total, share=_share(on_schedule, total))
         listed = finding_statuses(self.options)
         items = sorted((item for item in result.indicators if item.status in listed),

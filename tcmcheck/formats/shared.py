@@ -357,3 +357,12 @@ def region_rank_lines(outcomes: tuple[Outcome, ...], lang: str) -> list[str]:
 def ranked_regions(result: Result, lang: str) -> str:
     """A result's regions in rank order with their ranks: '1 鹤山市, 2 蓬江区, …' (not yet made visible)."""
     return WORDS[lang]["comma"].join(f"{s.rank} {s.region}" for s in result.regions)
+
+
+ON_SCHEDULE = (Status.PASS, Status.ON_TRACK)
+"""At or ahead of schedule (达到序时进度): met already, or not yet due and on its path."""
+
+
+def on_schedule(counts: dict[Status, int]) -> int:
+    """How many indicators are at or ahead of schedule (the supervision line's N)."""
+    return sum(counts[status] for status in ON_SCHEDULE)

@@ -27,8 +27,6 @@ STATUS_COLOURS = {
 }
 """(fill, font) of each status: green, cyan, yellow, red and grey, as the terminal shows them."""
 ERROR_COLOURS = ("#9C0006", "#FFFFFF")
-ON_SCHEDULE = (Status.PASS, Status.ON_TRACK)
-"""达到序时进度: met, or not yet due and on schedule."""
 CELL_LIMIT = 32767
 """The most characters an Excel cell holds."""
 SUFFIX_LIMIT = 60
@@ -85,7 +83,7 @@ REGION_FILE_COLUMNS = ("regions", "region_ranking")
 def on_schedule_line(counts: dict[Status, int], lang: str) -> str:
     """«达到序时进度 N 项，占比 X%»: pass and on-track, as a share of every indicator."""
     total = sum(counts.values())
-    met = sum(counts[status] for status in ON_SCHEDULE)
+    met = shared.on_schedule(counts)
     share = f"{met / total * 100:.1f}%" if total else "—"
     if lang == "zh":
         return f"达到序时进度 {met} 项，占比 {share}"
@@ -410,7 +408,7 @@ class XlsxFormatter(Formatter):
         sheet.write_string(row, 0, words["total"], book.bold)
         sheet.write_number(row, 1, total, book.count)
         row += 2
-        met = sum(counts[status] for status in ON_SCHEDULE)
+        met = shared.on_schedule(counts)
         sheet.write_string(row, 0, words["on_schedule"], book.bold)
         sheet.write_number(row, 1, met, book.count)
         if total:
@@ -463,7 +461,7 @@ class XlsxFormatter(Formatter):
             total = sum(counts.values())
             if total:
                 sheet.write_number(number, place["on_schedule_share"],
-                                   sum(counts[s] for s in ON_SCHEDULE) / total, book.share)
+                                   shared.on_schedule(counts) / total, book.share)
             for key in ("fail_ids", "lag_ids"):
                 if cells[key]:
                     sheet.write_string(number, place[key], cells[key], book.text)
