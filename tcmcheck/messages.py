@@ -4,7 +4,8 @@ A problem (tcmcheck.errors.Problem) names its code and a variant of it; PROBLEMS
 templates of each. Parts of a message that are themselves words (why a value can't be read, a kind
 of file, a column's name) are Phrases, from PHRASES. Templates name their parameters, and the
 English and the Chinese template of one entry name the same ones (tests/test_messages.py checks it).
-A message is rendered only when it is shown, in the language of the run."""
+A message is rendered only when it is shown, in the language of the run. DETAILS holds the sentences
+that explain a status ("behind trajectory: …"), rendered by tcmcheck.describe."""
 
 from __future__ import annotations
 
@@ -13,6 +14,48 @@ import re
 from dataclasses import dataclass
 
 LANGS = ("en", "zh")
+
+DETAILS: dict[str, tuple[str, str]] = {
+    "no_report": ("no report on or before {as_of}", "{as_of}前无报送数据"),
+    "no_baseline": ("no value for the baseline period {period}", "缺少基期{period}数据"),
+    "met_at_deadline": ("met at the {due} deadline", "{due}到期已达标"),
+    "met_late": ("met, but first reported {period}, after the {due} deadline (nothing reported by then)",
+                 "逾期完成：{due}到期前无报送，{period}首次报送已达标"),
+    "missed_late": ("missed: nothing reported by the {due} deadline, and the first report ({period}) does not meet it",
+                    "未达标：{due}到期前无报送，{period}首次报送仍未达标"),
+    "within_tolerance": ("{met}, only within the tolerance of the approximate target {target}",
+                         "{met}（仅在约数目标{target}的容差内）"),
+    "zero_baseline": ("{met}; the baseline for {period} is 0, so any value meets a multiple of it",
+                      "{met}（{period}基期值为0，任何数值均满足倍数目标）"),
+    "missed_at_deadline": ("missed the {due} deadline", "{due}到期未达标"),
+    "met_early": ("met ahead of the {due} deadline", "已提前达标（{due}到期）"),
+    "interim_missed": ("interim target {milestone} missed", "阶段目标（{milestone}）未完成"),
+    "due_later": ("not yet; due {due}", "尚未完成，{due}到期"),
+    "trend_not_assessed": ("one report and no baseline: trend not assessed; due {due}",
+                           "仅一期数据且无基线，未评估趋势；{due}到期"),
+    "behind_trajectory": ("behind trajectory: {expected} expected by then (target due {due})",
+                          "低于序时进度：应达{expected}（{due}目标）"),
+    "on_trajectory": ("on trajectory: {expected} expected by then (target due {due})",
+                      "符合序时进度：应达{expected}（{due}目标）"),
+    "no_report_in_window": ("no report between {start} and {end}", "{start}至{end}无报送数据"),
+    "maintain_broken": ("not held in {periods}", "{periods}未保持"),
+    "maintain_held": ("held in all {count} reports (through {end})", "{count}期报送均保持（至{end}）"),
+    "annual_missed": ("missed in {years}", "{years}年未达标"),
+    "annual_not_reported": ("no report for {years}", "{years}年未报送"),
+    "no_report_for_year": ("no report for {year}", "{year}年未报送"),
+    "annual_all_met": ("met in all {count} year(s)", "{count}个年度均达标"),
+    "annual_behind": ("{year} so far is below the pro-rata {expected}", "{year}年进度低于序时{expected}"),
+    "regions_missing": ("no city figure, and not every region reported: {regions} missing",
+                        "无全市数据，且以下区县未报送：{regions}"),
+    "worst_region": ("the worst region, {region}: {detail}", "最差区县{region}：{detail}"),
+    "city_figure_needed": ("a share or rate needs the city's own figure; regions' figures don't add up to it",
+                           "比例、比率类指标须报送全市数据，区县数据不能相加得出"),
+    "sum_incomplete": ("{detail}; from the regions' sum (for {period} not every region reported: {regions})",
+                       "{detail}（按区县合计；{period}以下区县未报送：{regions}）"),
+    "annual_next_year": ("{count} completed year(s) met; {year} not yet reported", "已完成年度{count}个均达标，{year}年尚无报送"),
+    "annual_on_track": ("{count} completed year(s) met; current year on pace", "已完成年度{count}个均达标，当年序时推进"),
+}
+"""The detail of a status (tcmcheck.result.Message), by key: the evaluation's own words, not a problem."""
 
 PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
     # plans

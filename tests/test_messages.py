@@ -20,7 +20,7 @@ from test_bad_inputs import CASES, CORPUS, PROBLEM
 
 from tcmcheck.cli import main
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
-from tcmcheck.messages import ANY_CODE, PHRASES, PROBLEMS, Phrase, fields, render
+from tcmcheck.messages import ANY_CODE, DETAILS, PHRASES, PROBLEMS, Phrase, fields, render
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tcmcheck"
@@ -46,6 +46,8 @@ def entries():
         yield f"*/{variant}", pair
     for key, pair in PHRASES.items():
         yield key, pair
+    for key, pair in DETAILS.items():
+        yield f"detail/{key}", pair
 
 
 ENTRIES = dict(entries())
