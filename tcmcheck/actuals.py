@@ -707,8 +707,8 @@ def _read_plain_rows(rows, collector: _Collector, underscores: bool) -> None:
         collector.row(line, cells)
 
 
-_UNSEEN = object()
-"""A region cell that names no region of the plan."""
+UNKNOWN_REGION = object()
+"""What `region_named` gives for a name that is none of the regions a plan lists."""
 
 
 _KNOWN_PERIODS: dict[str, tuple[Period, str, date]] = {}
@@ -810,7 +810,7 @@ class _Collector:
         region = None
         if self.region_column is not None:
             region = self._region(cells, line)
-            if region is _UNSEEN:
+            if region is UNKNOWN_REGION:
                 return
         known = self.reports[indicator.id] if region is None else self.region_reports(indicator.id, region)
         earlier = known.get(period.label)
@@ -838,29 +838,24 @@ class _Collector:
 
     def _region(self, cells: list, line: int):
         """The region a row is for: its full name, None for the city (a blank cell, 全市 or the city's
-        name), or _UNSEEN after noting an unknown region as a problem."""
+        name), or UNKNOWN_REGION after noting an unknown region as a problem."""
         raw = cells[self.region_column] if self.region_column < len(cells) else ""
         if raw in self.region_cells:
             return self.region_cells[raw]
         text = clean_cell(raw)
-        folded = unicodedata.normalize("NFKC", text).replace(" ", "")
-        if not folded or folded in CITY_WIDE or self.plan.is_named(folded):
-            region = None
-        elif not self.plan.regions:
-            region = folded
-        else:
-            region = region_names(self.plan).get(folded)
-            if region is None:
-                import difflib
+        region = region_named(self.plan, text)
+        if region is UNKNOWN_REGION:
+            import difflib
 
-                names = list(region_names(self.plan))
-                close = difflib.get_close_matches(folded, names, n=3, cutoff=0.3)
-                closest = tuple(dict.fromkeys(region_names(self.plan)[n] for n in close))
-                hint = Phrase.of("did-you-mean", names=closest) if close else ""
-                self.problems.append(Problem(
-                    "csv-unknown-region", "unknown", self.source, line, self.region_column + 1, "region",
-                    region=quoted(text), plan=self.plan.id, hint=hint, regions=tuple(r.zh for r in self.plan.regions)))
-                return _UNSEEN
+            folded = unicodedata.normalize("NFKC", text).replace(" ", "")
+            names = list(region_names(self.plan))
+            close = difflib.get_close_matches(folded, names, n=3, cutoff=0.3)
+            closest = tuple(dict.fromkeys(region_names(self.plan)[n] for n in close))
+            hint = Phrase.of("did-you-mean", names=closest) if close else ""
+            self.problems.append(Problem(
+                "csv-unknown-region", "unknown", self.source, line, self.region_column + 1, "region",
+                region=quoted(text), plan=self.plan.id, hint=hint, regions=tuple(r.zh for r in self.plan.regions)))
+            return UNKNOWN_REGION
         self.region_cells[raw] = region
         if region is None:
             self.cell_tables[raw] = (self.numbers, self.words)
@@ -901,13 +896,13 @@ class _Collector:
         """A workbook error cell (#DIV/0!) in a column that is read: a problem naming the cell."""
         found = False
         fields = {index: name for name, index in self.table.columns.items() if name != "note"}
-        for column, field in sorted(fields.items()):
+        for column, name in sorted(fields.items()):
             if column < len(cells) and cells[column].__class__ is ErrorCell:
                 sheet = self.source[self.source.rfind("[") + 1:-1]
                 if not re.fullmatch(r"[^\W\d]\w*", sheet):
                     sheet = "'" + sheet.replace("'", "''") + "'"
                 self.problems.append(Problem(
-                    "workbook-error-cell", "error", self.source, line, column + 1, field,
+                    "workbook-error-cell", "error", self.source, line, column + 1, name,
                     cell=f"{sheet}!{cell_name(line, column + 1)}", error=quoted(str(cells[column]))))
                 found = True
         return found
@@ -1027,6 +1022,18 @@ def merge_actuals(parts: list[Actuals]) -> Actuals:
     return Actuals(", ".join(part.source for part in parts), parts[0].encoding, entries, tuple(warnings),
                    sum(part.placeholders for part in parts), regional,
                    tuple(dict.fromkeys(r for part in parts for r in part.regions)))
+
+
+def region_named(plan: Plan, text: str):
+    """The region a cell or option names: its full name; None for the city as a whole (a blank, 全市 or the
+    city's own name); UNKNOWN_REGION when the plan lists its regions and this is none of them. Without a
+    list any other name is a region."""
+    folded = unicodedata.normalize("NFKC", clean_cell(text)).replace(" ", "")
+    if not folded or folded in CITY_WIDE or plan.is_named(folded):
+        return None
+    if not plan.regions:
+        return folded
+    return region_names(plan).get(folded, UNKNOWN_REGION)
 
 
 def region_names(plan: Plan) -> dict[str, str]:

@@ -4,9 +4,8 @@ due and value (`--targets FILE`)."""
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 
-from tcmcheck.actuals import CITY_WIDE, clean_cell, parse_number, parse_table, region_names, suggestion
+from tcmcheck.actuals import UNKNOWN_REGION, clean_cell, parse_number, parse_table, region_named, suggestion
 from tcmcheck.cells import as_text
 from tcmcheck.errors import ActualsError, InvalidValue, Problem
 from tcmcheck.model import Indicator, Milestone, Plan
@@ -23,7 +22,6 @@ def read_allocations(data: bytes, source: str, plan: Plan, encoding: str | None 
     table = parse_table(data, source, encoding, delimiter, sheet)
     problems: list[Problem] = []
     indicators = {indicator.id: indicator for indicator in plan.indicators}
-    names = region_names(plan)
     found: dict[tuple[str, str], dict[int, tuple[object, int]]] = {}
     columns = table.columns
     if "region" not in columns:
@@ -45,16 +43,14 @@ def read_allocations(data: bytes, source: str, plan: Plan, encoding: str | None 
         if indicator.kind == "milestone":
             problem("targets-not-allocatable", "deliverable", line, "indicator", indicator=indicator.id)
             continue
-        folded = unicodedata.normalize("NFKC", region).replace(" ", "")
-        if not folded or folded in CITY_WIDE or plan.is_named(folded):
+        folded = region_named(plan, region)
+        if folded is None:
             problem("targets-no-region", "city", line, "region")
             continue
-        if plan.regions:
-            if folded not in names:
-                problem("targets-unknown-region", "unknown", line, "region", region=quoted(region), plan=plan.id,
-                        regions=tuple(r.zh for r in plan.regions))
-                continue
-            folded = names[folded]
+        if folded is UNKNOWN_REGION:
+            problem("targets-unknown-region", "unknown", line, "region", region=quoted(region), plan=plan.id,
+                    regions=tuple(r.zh for r in plan.regions))
+            continue
         try:
             end = parse_period(due).end
         except InvalidValue as exc:

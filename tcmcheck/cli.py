@@ -171,13 +171,12 @@ def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Statu
 
 def _region_view(result, name: str):
     """The result narrowed to the region `name` names (full name or short form)."""
-    from tcmcheck.actuals import region_names
+    from tcmcheck.actuals import region_named
     from tcmcheck.errors import Problem, UsageError
     from tcmcheck.regions import narrowed
 
-    folded = name.strip().replace(" ", "")
     known = [summary.region for summary in result.regions]
-    region = region_names(result.plan).get(folded, folded)
+    region = region_named(result.plan, name)
     if region not in known:
         from tcmcheck.messages import Phrase
 
