@@ -14,7 +14,7 @@ from datetime import date
 from tcmcheck.actuals import END, INDICATOR_ID, LINE, PERIOD, SOURCE, VALUE, Actuals, Entry
 from tcmcheck.errors import Problem
 from tcmcheck.model import Indicator, Plan, derived
-from tcmcheck.regions import city_from_regions, mismatches, ranking, region_results
+from tcmcheck.regions import city_from_regions, mismatches, plain_number, ranking, region_results
 from tcmcheck.result import IndicatorResult, Message, Report, Result, Status
 
 _EPSILON = 1e-9
@@ -103,7 +103,8 @@ def _fractions(rule: _Rule, ordered: list[Entry], source: str) -> list[Problem]:
         return []
     first = ordered[0]
     return [Problem("csv-percent-as-fraction", "fraction", source, first[LINE], indicator=rule.id,
-                    value=_number(first[VALUE]), period=first[PERIOD].label, target=_number(rule.fraction_limit))]
+                    value=plain_number(first[VALUE]), period=first[PERIOD].label,
+                    target=plain_number(rule.fraction_limit))]
 
 
 def _zero_base(rule: _Rule, visible: list[Entry], source: str) -> list[Problem]:
@@ -111,10 +112,6 @@ def _zero_base(rule: _Rule, visible: list[Entry], source: str) -> list[Problem]:
     if entry is None or entry[VALUE] != 0:
         return []
     return [Problem("csv-zero-baseline", "zero", source, entry[LINE], indicator=rule.id, period=entry[PERIOD].label)]
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def evaluate_indicator(indicator: Indicator, reports, as_of: date, plan_start_year: int) -> IndicatorResult:

@@ -106,11 +106,12 @@ def mismatches(indicator: Indicator, city: list[Entry], regional: dict[str, list
         if total is None or abs(value - total) <= MISMATCH * max(abs(value), abs(total)):
             continue
         found.append(Problem("csv-region-sum-mismatch", "mismatch", source, entry[LINE], indicator=indicator.id,
-                             period=entry[PERIOD].label, city=_number(value), total=_number(total)))
+                             period=entry[PERIOD].label, city=plain_number(value), total=plain_number(total)))
     return found
 
 
-def _number(value: float) -> str:
+def plain_number(value: float) -> str:
+    """A figure in a message: 120 rather than 120.0, 0.25 as it is."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
