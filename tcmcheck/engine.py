@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import dataclasses
 import functools
 import math
 import operator
@@ -73,7 +72,7 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date, history: bool = False,
                 ordered = _relevant(rule, ordered)
             item = _judge(rule, ordered, as_of, plan.start_year)
             if history:
-                item = dataclasses.replace(item, history=reports)
+                item = item._replace(history=reports)
             items.append(item)
             if rule.kind == "relative" and rule.indicator.baseline.value is None and item.status is not _NO_DATA:
                 suspicious.extend(_zero_base(rule, ordered, actuals.source))
@@ -84,7 +83,7 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date, history: bool = False,
                 views = region_results(rule.indicator, regional, expected, allocated, judge)
                 if not ordered and regional:
                     items[-1] = city_from_regions(rule.indicator, regional, views, expected, judge)
-                items[-1] = dataclasses.replace(items[-1], regions=views)
+                items[-1] = items[-1]._replace(regions=views)
                 suspicious.extend(mismatches(rule.indicator, ordered or [], regional, expected, actuals.source))
     warnings = actuals.warnings + tuple(suspicious)
     if earlier.count:

@@ -67,8 +67,8 @@ def city_from_regions(indicator: Indicator, regional: dict[str, list[Entry]], re
     later_gaps = [gap for gap in gaps if gap[0].end > sums[-1][END]]
     if later_gaps:
         period, regions = later_gaps[-1]
-        item = dataclasses.replace(item, detail=Message.of("sum_incomplete", detail=item.detail,
-                                                             period=period.label, regions=regions))
+        item = item._replace(detail=Message.of("sum_incomplete", detail=item.detail, period=period.label,
+                                               regions=regions))
     return item
 
 

@@ -89,8 +89,10 @@ class RegionSummary:
     """Indicators the region reported on without a target of its own."""
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
+class IndicatorResult(NamedTuple):
+    """One indicator's verdict: immutable, and a named tuple because a summary builds one per indicator of
+    every file."""
+
     indicator: Indicator
     status: Status
     detail: Message
