@@ -264,10 +264,12 @@ def _load_builtin(plan_id: str) -> Plan:
 
 def summarise(paths: Iterable[str], options: SummaryOptions,
               on_file: Callable[[int, int, str], None] | None = None,
-              on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+              on_outcome: Callable[[Outcome, object], None] | None = None,
+              prepare: Callable[[Outcome], object] | None = None) -> Summary:
     """Check every file; in `options.jobs` processes (default: one per CPU when there are many
-    files). `on_file(done, total, path)` follows progress; each outcome goes to `on_outcome` as soon
-    as it is known, in no particular order."""
+    files). `on_file(done, total, path)` follows progress. Each outcome goes to `prepare` in the
+    process that checked it, and then to `on_outcome(outcome, prepared)` as soon as it is known, in
+    no particular order."""
     if options.plan_ids is None:
         from tcmcheck.spec import builtin_ids
 
@@ -285,14 +287,14 @@ def summarise(paths: Iterable[str], options: SummaryOptions,
     processes = 1 if history else workers.process_count(options.jobs, len(files))
     if processes > 1:
         return Summary(options.as_of, tuple(workers.check_in_processes(
-            files, check, processes, plans.all(), on_file, on_outcome)))
+            files, check, processes, plans.all(), on_file, on_outcome, prepare)))
     outcomes: list[Outcome] = []
     for index, path in enumerate(files):
         checked = check(path)
         outcomes.extend(checked)
         if on_outcome is not None:
             for outcome in checked:
-                on_outcome(outcome)
+                on_outcome(outcome, prepare(outcome) if prepare is not None else None)
         if on_file is not None:
             on_file(index + 1, len(files), path)
     return Summary(options.as_of, tuple(outcomes))

@@ -425,8 +425,7 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
     options = SummaryOptions(as_of, default_plan, encoding, strict, jobs, output if to_file else None,
                              delimiter=delimiter, sheet=sheet, history_files=getattr(report, "history_files", 0))
     with _progress() as on_file:
-        result = summarise(paths, options, on_file,
-                           report.file_checked)
+        result = summarise(paths, options, on_file, report.file_checked, report.file_entry)
     if not result.outcomes and not allow_empty:
         from tcmcheck.errors import UsageError, Problem
 

@@ -2,10 +2,12 @@
 take chunk numbers from one pipe until it is empty, so a process that runs slower takes fewer chunks.
 Each child sends every chunk's outcomes back as it finishes them, as plain tuples that name the plan
 by the identity it has in both processes: the plans are loaded before the fork, so a child's plan
-objects are the parent's. The parent reads and rebuilds them between chunks of its own."""
+objects are the parent's. With them go the output format's entries for those outcomes, worked out in
+the child. The parent reads and rebuilds them between chunks of its own."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import signal
@@ -17,6 +19,7 @@ from tcmcheck.output import interrupts_held
 from tcmcheck.result import STATUSES, IndicatorResult, Message, Outcome, Report, Result
 
 MIN_FILES_PER_PROCESS = 50
+RESULTS_PIPE_BYTES = 1 << 20
 MAX_CHUNKS = 1024
 """Chunk numbers take 4 bytes each and all wait in the queue pipe at once: 4 KiB, one page, always fits."""
 
@@ -44,23 +47,26 @@ def chunk_size(files: int, processes: int) -> int:
 
 def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], processes: int,
                        plans: list[Plan], on_file: Callable[[int, int, str], None] | None,
-                       on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """The outcomes of `check` for every file, in file order."""
+                       on_outcome: Callable[[Outcome, object], None] | None = None,
+                       prepare: Callable[[Outcome], object] | None = None) -> list[Outcome]:
+    """The outcomes of `check` for every file, in file order. `prepare(outcome)` runs in the process
+    that checked the file; `on_outcome(outcome, prepared)` in this one."""
     size = chunk_size(len(files), processes)
     chunks = [files[start:start + size] for start in range(0, len(files), size)]
     known = {id(plan): plan for plan in plans}
     done: dict[int, list[Outcome]] = {}
     reported = 0
 
-    def checked(index: int) -> list[Outcome]:
-        return [outcome for path in chunks[index] for outcome in check(path)]
+    def checked(index: int) -> tuple[list[Outcome], list[object]]:
+        outcomes = [outcome for path in chunks[index] for outcome in check(path)]
+        return outcomes, [prepare(outcome) for outcome in outcomes] if prepare is not None else [None] * len(outcomes)
 
-    def finished(index: int, outcomes: list[Outcome]) -> None:
+    def finished(index: int, outcomes: list[Outcome], entries: list[object]) -> None:
         nonlocal reported
         done[index] = outcomes
         if on_outcome is not None:
-            for outcome in outcomes:
-                on_outcome(outcome)
+            for outcome, entry in zip(outcomes, entries):
+                on_outcome(outcome, entry)
         for path in chunks[index]:
             reported += 1
             if on_file is not None:
@@ -73,6 +79,7 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
     try:
         for _ in range(processes - 1):
             results, writer = os.pipe()
+            _widen(writer)
             with interrupts_held():  # so that every child forked is in `children` before Ctrl-C is seen
                 try:
                     pid = os.fork()
@@ -89,7 +96,7 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
                 os.close(results)
                 _work_as_child(queue, checked, known, writer)
         while (index := _take(queue)) is not None:
-            finished(index, checked(index))
+            finished(index, *checked(index))
             for child in children:
                 child.receive(known, finished, wait=False)
         for child in children:
@@ -102,7 +109,7 @@ def check_in_processes(files: list[str], check: Callable[[str], list[Outcome]], 
                 child.stop()
     for index in range(len(chunks)):
         if index not in done:
-            finished(index, checked(index))
+            finished(index, *checked(index))
     return [outcome for index in range(len(chunks)) for outcome in done[index]]
 
 
@@ -110,6 +117,15 @@ def _end_child(signum, frame) -> None:
     """Ctrl-C reaches every process of the terminal's group: a child just ends, quietly; the parent
     stops the others and the run."""
     os._exit(130)
+
+
+def _widen(pipe: int) -> None:
+    """Let a pipe hold RESULTS_PIPE_BYTES where Linux allows it, so that a child seldom waits for the
+    parent to read: a chunk's entries (a format's text for each file) can pass the default 64 KiB."""
+    try:
+        fcntl.fcntl(pipe, getattr(fcntl, "F_SETPIPE_SZ"), RESULTS_PIPE_BYTES)
+    except (AttributeError, OSError):
+        pass
 
 
 def _take(queue: int) -> int | None:
@@ -127,7 +143,8 @@ class _Child:
         self.buffer = bytearray()
         os.set_blocking(results, False)
 
-    def receive(self, known: dict[int, Plan], finished: Callable[[int, list[Outcome]], None], wait: bool) -> None:
+    def receive(self, known: dict[int, Plan], finished: Callable[[int, list[Outcome], list[object]], None],
+                wait: bool) -> None:
         """Rebuild the chunks that have arrived; with `wait`, read to the end and reap the child. A chunk
         that never arrives whole (the child failed) is left for the parent to check."""
         if self.results < 0:
@@ -150,8 +167,8 @@ class _Child:
                 end = start + _NUMBER + int.from_bytes(self.buffer[start:start + _NUMBER], "little")
                 if len(self.buffer) < end:
                     break
-                index, packed = pickle.loads(self.buffer[start + _NUMBER:end])
-                finished(index, [_unpack(outcome, known) for outcome in packed])
+                index, packed, entries = pickle.loads(self.buffer[start + _NUMBER:end])
+                finished(index, [_unpack(outcome, known) for outcome in packed], entries)
                 start = end
             del self.buffer[:start]
 
@@ -165,14 +182,17 @@ class _Child:
         self.results = -1
 
 
-def _work_as_child(queue: int, checked: Callable[[int], list[Outcome]], known: dict[int, Plan], writer: int):
-    """Take chunks until none are left, writing each one's packed outcomes to `writer`, then exit."""
+def _work_as_child(queue: int, checked: Callable[[int], tuple[list[Outcome], list[object]]],
+                   known: dict[int, Plan], writer: int):
+    """Take chunks until none are left, writing each one's packed outcomes and entries to `writer`,
+    then exit."""
     status = 1
     try:
         with os.fdopen(writer, "wb") as stream:
             while (index := _take(queue)) is not None:
-                packed = [_pack(outcome, known) for outcome in checked(index)]
-                frame = pickle.dumps((index, packed), protocol=pickle.HIGHEST_PROTOCOL)
+                outcomes, entries = checked(index)
+                packed = [_pack(outcome, known) for outcome in outcomes]
+                frame = pickle.dumps((index, packed, entries), protocol=pickle.HIGHEST_PROTOCOL)
                 stream.write(len(frame).to_bytes(_NUMBER, "little") + frame)
                 stream.flush()
         status = 0

@@ -5,6 +5,7 @@ import os
 import pickle
 import shutil
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -38,8 +39,8 @@ def province(tmp_path):
     return tmp_path
 
 
-def check(directory, jobs, on_file=None, on_outcome=None, **options):
-    return summarise([str(directory)], SummaryOptions(AS_OF, jobs=jobs, **options), on_file, on_outcome)
+def check(directory, jobs, on_file=None, on_outcome=None, prepare=None, **options):
+    return summarise([str(directory)], SummaryOptions(AS_OF, jobs=jobs, **options), on_file, on_outcome, prepare)
 
 
 def same(one, many):
@@ -208,19 +209,36 @@ def test_a_plan_that_cannot_be_loaded_is_an_error_row_for_each_file_naming_it(pr
 
 
 @pytest.mark.parametrize("jobs", [1, 3])
-def test_every_outcome_is_handed_on_once_as_soon_as_it_is_known(province, jobs):
+def test_every_outcome_is_handed_on_once_with_what_its_checking_process_prepared(province, jobs):
+    parent = os.getpid()
+
+    def prepare(outcome):
+        if os.getpid() == parent:
+            time.sleep(0.02)  # so that the children take chunks while the parent is busy
+        return os.getpid(), outcome.source, outcome.plan_id
+
     seen = []
-    summary = check(province, jobs, on_outcome=seen.append)
-    assert sorted(map(id, seen)) == sorted(map(id, summary.outcomes))
+    summary = check(province, jobs, on_outcome=lambda outcome, entry: seen.append((outcome, entry)), prepare=prepare)
+    assert sorted(id(outcome) for outcome, _ in seen) == sorted(map(id, summary.outcomes))
+    assert all(entry[1:] == (outcome.source, outcome.plan_id) for outcome, entry in seen)
+    processes = {entry[0] for _, entry in seen}
+    assert parent in processes
+    assert len(processes) > 1 if jobs > 1 else processes == {parent}
 
 
-def test_json_summary_entries_written_ahead_are_the_entries_written_at_the_end(province):
+@pytest.mark.parametrize("fmt", ["json", "html"])
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_summary_entries_prepared_ahead_are_the_entries_written_at_the_end(province, fmt, jobs):
     summary = check(province, 1)
-    plain = formatter("json", RenderOptions()).summary(summary)
-    ahead = formatter("json", RenderOptions())
+    plain = formatter(fmt, RenderOptions()).summary(summary)
+    ahead = formatter(fmt, RenderOptions())
+    checked = check(province, jobs, on_outcome=ahead.file_checked, prepare=ahead.file_entry)
+    assert ahead.summary(checked) == plain
+    late = formatter(fmt, RenderOptions())
     for outcome in summary.outcomes[::2]:
-        ahead.file_checked(outcome)
-    ahead.file_checked(check(province, 1).outcomes[0])  # from a run that is never rendered
-    assert ahead.summary(summary) == plain
-    other = formatter("json", RenderOptions())
+        late.file_checked(outcome, late.file_entry(outcome))
+    stale = check(province, 1).outcomes[0]  # from a run that is never rendered
+    late.file_checked(stale, late.file_entry(stale))
+    assert late.summary(summary) == plain
+    other = formatter(fmt, RenderOptions())
     assert other.summary(summary) == plain  # nothing carried over from the run before

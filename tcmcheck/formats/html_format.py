@@ -142,8 +142,8 @@ def _share(count: int, total: int) -> str:
 
 
 class HtmlFormatter(Formatter):
-    """A summary's file sections are written as each file is checked (`file_checked`) and put in
-    their places at the end."""
+    """A summary's file sections are written as each file is checked, in the process that checks it
+    (`file_entry`), and put in their places at the end."""
 
     history_files = CHART_FILES
     """How many files a summary may have for its results to keep every report, which the charts draw;
@@ -460,9 +460,12 @@ class HtmlFormatter(Formatter):
 
     # the page of many submissions
 
-    def file_checked(self, outcome: Outcome) -> None:
+    def file_entry(self, outcome: Outcome) -> tuple[bool, str]:
         charts = any(item.history for item in outcome.result.indicators) if outcome.result is not None else False
-        self._sections[id(outcome)] = (outcome, charts, self._file_section(outcome, charts))
+        return charts, self._file_section(outcome, charts)
+
+    def file_checked(self, outcome: Outcome, entry: tuple[bool, str]) -> None:
+        self._sections[id(outcome)] = (outcome, *entry)
 
     def summary(self, summary: Summary) -> str:
         lang, words = self.options.lang, self.words

@@ -47,9 +47,15 @@ class Formatter(abc.ABC):
     def summary(self, summary: Summary) -> str:
         """The report of many submissions."""
 
-    def file_checked(self, outcome: Outcome) -> None:
-        """Called for each (file, plan) of a summary as soon as it is checked, before `summary`;
-        a format may start on its part of the report here."""
+    def file_entry(self, outcome: Outcome) -> object:
+        """A format's part of a summary for one (file, plan), worked out in the process that checked
+        the file, as soon as it is checked: it must pickle, and depend only on the outcome and the
+        options. None (the default): the format works from the outcomes in `summary`."""
+        return None
+
+    def file_checked(self, outcome: Outcome, entry: object) -> None:
+        """Called in the main process for each (file, plan) of a summary, with its `file_entry`,
+        before `summary`."""
 
     def rows(self, indicators: tuple[IndicatorResult, ...]) -> tuple[IndicatorResult, ...]:
         """The indicators to show, as `only` and `sort` ask."""

@@ -125,8 +125,8 @@ def _scalar(value, string) -> str:
 
 
 class JsonFormatter(Formatter):
-    """A summary's file entries are written as each file is checked (`file_checked`), while other files
-    are still being checked, and joined once at the end."""
+    """A summary's file entries are written as each file is checked, in the process that checks it
+    (`file_entry`), and joined once at the end."""
 
     def __init__(self, options):
         super().__init__(options)
@@ -137,8 +137,11 @@ class JsonFormatter(Formatter):
         document = to_dict(result, self.options.lang, self.rows(result.indicators))
         return _escaped(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
-    def file_checked(self, outcome: Outcome) -> None:
-        self._entries[id(outcome)] = (outcome, self._outcome(outcome))
+    def file_entry(self, outcome: Outcome) -> str:
+        return self._outcome(outcome)
+
+    def file_checked(self, outcome: Outcome, entry: str) -> None:
+        self._entries[id(outcome)] = (outcome, entry)
 
     def summary(self, summary: Summary) -> str:
         totals = summary.totals
