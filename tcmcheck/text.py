@@ -6,7 +6,8 @@ import re
 
 QUOTED_LENGTH = 60
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 leaves out of its Char production, listed: its complement takes milliseconds to compile."""
 
 
 def _escape(match: re.Match) -> str:

@@ -12,7 +12,7 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tcmcheck.model import Plan
 from tcmcheck.output import interrupts_held
@@ -219,11 +219,48 @@ def _unpack(packed: tuple, known: dict[int, Plan]) -> Outcome:
     if len(packed) == 1:
         return packed[0]
     source, plan_id, plan_key, as_of, result_source, items, warnings = packed
-    plan = known[plan_key]
-    statuses = _STATUS_BY_VALUE
-    indicators = tuple(
-        IndicatorResult(indicator, statuses[status], Message(key, params),
-                        None if report is None else Report(indicator.id, *report),
-                        progress, late)
-        for indicator, (status, key, params, report, progress, late) in zip(plan.indicators, items))
-    return Outcome(source, plan_id, result=Result(plan, as_of, result_source, indicators, warnings))
+    result = Result(known[plan_key], as_of, result_source, _Rebuilt(known[plan_key], items), warnings)
+    counts = dict.fromkeys(STATUSES, 0)
+    for item in items:
+        counts[_STATUS_BY_VALUE[item[0]]] += 1
+    result.__dict__["summary"] = counts  # Result.summary, known without rebuilding the indicators
+    return Outcome(source, plan_id, result=result)
+
+
+class _Rebuilt(Sequence):
+    """A child's indicator results, rebuilt when first read: a format that worked out its entries in the
+    child (json, html) reads only the counts, which come with them."""
+
+    __slots__ = ("_plan", "_items", "_built")
+
+    def __init__(self, plan: Plan, items: list[tuple]):
+        self._plan, self._items, self._built = plan, items, None
+
+    def _all(self) -> tuple[IndicatorResult, ...]:
+        if self._built is None:
+            statuses = _STATUS_BY_VALUE
+            self._built = tuple(
+                IndicatorResult(indicator, statuses[status], Message(key, params),
+                                None if report is None else Report(indicator.id, *report), progress, late)
+                for indicator, (status, key, params, report, progress, late) in zip(self._plan.indicators,
+                                                                                     self._items))
+            self._plan = self._items = None
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and self._all() == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __reduce__(self):
+        return tuple, (self._all(),)

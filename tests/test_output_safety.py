@@ -208,3 +208,14 @@ def test_every_format_shows_the_warning(tmp_path, command, fmt):
         document = json.loads(text)
         warnings = document["warnings"] if command == "status" else document["files"][0]["warnings"]
         assert warnings[0]["code"] == "csv-percent-over-100" and warnings[0]["line"] == 16
+
+
+def test_xml_safe_keeps_exactly_the_characters_of_xml_1_0():
+    from tcmcheck.text import xml_safe
+
+    def allowed(code: int) -> bool:  # the Char production of XML 1.0
+        return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+
+    changed = [code for code in range(0x110000) if (xml_safe(chr(code)) == chr(code)) != allowed(code)]
+    assert not changed
+    assert xml_safe("a\x01\ufffeb") == "a\\x01\\ufffeb"
