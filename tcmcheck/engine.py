@@ -70,7 +70,7 @@ def evaluate(plan: Plan, actuals: Actuals, as_of: date, history: bool = False,
             reports = _History(ordered) if history else ()
             if len(ordered) > _FEW:
                 ordered = _relevant(rule, ordered)
-            item = _judge(rule, ordered, as_of, plan.start_year)
+            item = rule.judge(rule, ordered, as_of, plan.start_year)
             if history:
                 item = item._replace(history=reports)
             items.append(item)
@@ -162,7 +162,9 @@ class _Rule:
         "fraction_limit",
         "grade_places",
         "id",
+        "increase",
         "indicator",
+        "judge",
         "kind",
         "lower_is_better",
         "met_at_deadline",
@@ -193,6 +195,8 @@ class _Rule:
         self.slack = tuple(m.tolerance * abs(target) if m.approx and target is not None else 0.0
                            for m, target in zip(milestones, self.targets))
         self.based = kind in ("relative", "increase")
+        self.increase = kind == "increase"
+        self.judge = _maintain if kind == "maintain" else _annual if kind == "annual" else _dated
         self.qualified = kind == "relative" or any(self.slack)
         """Whether a met target's detail may need a word on the tolerance or a zero baseline."""
         largest = max((target for target in self.targets if target is not None), default=None)
@@ -225,16 +229,20 @@ class _Rule:
         target = self.targets[index]
         if target is None:
             return self.milestones[index].factor * base
-        return base + target if self.kind == "increase" else target
+        return base + target if self.increase else target
 
     def meets(self, index: int, value, base: float | None = None) -> bool:
         """Whether `value` meets milestone `index` (-1: the final target), within the tolerance of an
         approximate one."""
         if self.numeric:
+            target = self.targets[index]
+            if target is None:
+                target = self.milestones[index].factor * base
+            elif self.increase:
+                target += base
             slack = self.slack[index]
             if not slack:
-                return self.check(value, self.target(index, base))
-            target = self.target(index, base)
+                return self.check(value, target)
             if self.lower_is_better:
                 return self.check(value, target + slack)
             if self.indicator.op == "==":
@@ -331,11 +339,7 @@ class _History(Sequence):
 
 def _judge(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
     """The status of one indicator from its visible entries (at least one) in date order."""
-    if rule.kind == "maintain":
-        return _maintain(rule, visible, plan_start_year)
-    if rule.kind == "annual":
-        return _annual(rule, visible, as_of)
-    return _dated(rule, visible, as_of)
+    return rule.judge(rule, visible, as_of, plan_start_year)
 
 
 _END = operator.itemgetter(END)
@@ -413,7 +417,7 @@ def _met(rule: _Rule, detail: Message, value, base: float | None) -> Message:
     return detail
 
 
-def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
+def _dated(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
     """threshold, range, relative, grade and milestone kinds."""
     base = None
     if rule.based:
@@ -438,20 +442,14 @@ def _dated(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
     value = latest[VALUE]
     if rule.meets(-1, value, base):
         return _result(rule, _PASS, latest, _met(rule, rule.met_early, value, base), visible, base)
-    due_ends = rule.due_ends
-    missed = None
-    for index in range(len(due_ends) - 1):
-        if due_ends[index] <= as_of and not rule.meets(index, value, base):
-            missed = index
-    if missed is not None:
-        return _result(rule, _LAG, latest, Message.of(
-            "interim_missed", milestone=rule.milestones[missed], due=rule.due_texts[missed]), visible, base)
+    upcoming = bisect.bisect_right(rule.due_ends, as_of)  # the deadline is later: an interim, or the last
+    for missed in range(upcoming - 1, -1, -1):
+        if not rule.meets(missed, value, base):
+            return _result(rule, _LAG, latest, Message.of(
+                "interim_missed", milestone=rule.milestones[missed], due=rule.due_texts[missed]), visible, base)
     if not rule.trajectory:
         return _result(rule, _ON_TRACK, latest, rule.due_later, visible, base)
 
-    upcoming = 0
-    while due_ends[upcoming] <= as_of:
-        upcoming += 1
     start_point = rule.start(base)
     if start_point is None:
         earliest = visible[0]
@@ -480,7 +478,7 @@ def _months(day: date) -> float:
     return day.year * 12 + day.month - 1 + day.day / length
 
 
-def _maintain(rule: _Rule, visible: list[Entry], plan_start_year: int) -> IndicatorResult:
+def _maintain(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
     indicator = rule.indicator
     window_start = rule.window_start or date(plan_start_year, 1, 1)
     window_end = rule.deadline
@@ -510,7 +508,7 @@ def _year_entry(visible: list[Entry], year: int) -> Entry | None:
     return (full or inside or [None])[-1]
 
 
-def _annual(rule: _Rule, visible: list[Entry], as_of: date) -> IndicatorResult:
+def _annual(rule: _Rule, visible: list[Entry], as_of: date, plan_start_year: int) -> IndicatorResult:
     indicator = rule.indicator
     failed: list[tuple[int, Entry]] = []
     missing: list[int] = []
