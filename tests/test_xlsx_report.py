@@ -370,3 +370,27 @@ def test_an_xlsx_report_in_a_searched_directory_is_known_as_a_report(tmp_path):
     assert again.exit_code == 1, again.stderr
     without = CliRunner().invoke(main, [*args, "--format", "plain", "--lang", "en"])
     assert without.exit_code == 2 and "csv-is-report" in without.stdout + without.stderr
+
+
+def test_the_indicators_list_keeps_names_excel_would_read_as_escapes_or_markup(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    name = "jiangmen-_x0041_ <b>&amp; .csv"
+    shutil.copy(ROOT / "examples" / "jiangmen-2024.csv", subs / name)
+    sheets, path = workbook(tmp_path, "summary", subs, "--as-of", "2024-12-31")
+    shown = f"{subs}/{name}"
+    expected = json_report("summary", subs, "--as-of", "2024-12-31")["files"][0]["indicators"]
+    assert sheets["Indicators"][1:] == [[shown, i["id"], i["status"]] for i in expected]
+    by_libreoffice = shown_by_libreoffice(path, tmp_path)["Indicators"]
+    assert by_libreoffice[1:] == [[shown, i["id"], i["status"]] for i in expected]
+
+
+@pytest.mark.parametrize("text, xml", [
+    ("plain", "<is><t>plain</t></is>"),
+    ("_x0041_", "<is><t>_x005F_x0041_</t></is>"),
+    ("a<b>&c", "<is><t>a&lt;b&gt;&amp;c</t></is>"),
+    (" edge", '<is><t xml:space="preserve"> edge</t></is>'),
+    ("edge\n", '<is><t xml:space="preserve">edge\n</t></is>'),
+])
+def test_inline_strings_are_escaped_as_excel_reads_them(text, xml):
+    assert xlsx_format.inline_string(text) == xml
