@@ -8,7 +8,7 @@ import re
 from tcmcheck import __version__, describe
 from tcmcheck.errors import Problem
 from tcmcheck.formats.interface import Formatter
-from tcmcheck.result import STATUSES, IndicatorResult, Outcome, RegionResult, RegionSummary, Result, Summary
+from tcmcheck.result import STATUSES, IndicatorResult, Outcome, RegionResult, RegionSummary, Result, Status, Summary
 
 
 def _warning(warning: Problem, lang: str) -> dict:
@@ -132,6 +132,8 @@ class JsonFormatter(Formatter):
         super().__init__(options)
         self._entries: dict[int, tuple[Outcome, str]] = {}
         self._strings: dict[str, str] = {}
+        self._heads: dict[tuple[str, Status], str] = {}
+        """(indicator id, status) -> the start of an indicator record, up to its actual value."""
 
     def status(self, result: Result) -> str:
         document = to_dict(result, self.options.lang, self.rows(result.indicators))
@@ -188,21 +190,17 @@ class JsonFormatter(Formatter):
                 f'"regions":{regions},"error":null}}')
 
     def _records(self, items: tuple[IndicatorResult, ...]) -> str:
-        string = self._string
+        string, heads = self._string, self._heads
         records = []
-        for item in items:
-            ident = string(item.indicator.id)
-            status = item.status._value_
-            report = item.actual
+        for indicator, status, _, report, _, late, _, _ in items:
+            head = heads.get((indicator.id, status))
+            if head is None:
+                head = heads[indicator.id, status] = f'{{"id":{string(indicator.id)},"status":"{status._value_}",'
             if report is None:
-                records.append(f'{{"id":{ident},"status":"{status}","actual":null,"period":null,"line":null,'
-                               f'"late":false}}')
+                records.append(f'{head}"actual":null,"period":null,"line":null,"late":false}}')
                 continue
-            period, value, line = report.period, report.value, report.line
-            label = string(period.label)
+            _, period, value, line, _ = report
             actual = value if value.__class__ is float else _scalar(value, string)
-            late = "true" if item.late else "false"
-            line = "null" if line is None else line
-            records.append(f'{{"id":{ident},"status":"{status}","actual":{actual},"period":{label},"line":{line},'
-                           f'"late":{late}}}')
+            records.append(f'{head}"actual":{actual},"period":{string(period.label)},'
+                           f'"line":{"null" if line is None else line},"late":{"true" if late else "false"}}}')
         return ",".join(records)
