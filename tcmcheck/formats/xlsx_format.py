@@ -1,7 +1,8 @@
 """The report as an Excel workbook, for people who read it in Excel or WPS: for `status` the results, with
 regions a matrix of their statuses, one of their figures and their ranking, then the warnings and an overview;
-for `summary` a row per file, a row per (file, indicator), the problems and an overview. Status cells carry the status colour and its text, numbers are numbers shown in the plan's units,
-and text from files is always written as text, never as a formula."""
+for `summary` a row per file, a row per (file, indicator), the problems and an overview. Status cells carry
+the status colour and its text, numbers are numbers shown in the plan's units, and text from files is always
+written as text, never as a formula."""
 
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ def cell_text(text: str) -> str:
     return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT - 1] + "…"
 
 
+TextRow = tuple[tuple[str, object], tuple[str, object], tuple[str, object]]
+"""A row of three cells, each its text and its XlsxWriter format (or None)."""
 _EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 
@@ -221,7 +224,7 @@ class _Book:
             sheet.write_string(row, column, cell_text(describe.value_text(value, indicator, self.lang)),
                                self.text if status is None else self.filled[status])
 
-    def text_rows(self, sheet, rows: list[tuple[tuple[str, object], tuple[str, object], tuple[str, object]]]) -> None:
+    def text_rows(self, sheet, rows: list[TextRow]) -> None:
         """Rows of three (text, format) cells below the header of `sheet`, put into the sheet's XML once
         XlsxWriter has written the book: much faster than writing a long list cell by cell. The text must
         be `cell_text` already, and the formats used in some other cell, so that they are in the book."""
@@ -242,12 +245,12 @@ class _Book:
                 rows = later.get(info.filename)
                 if rows is None:
                     book.writestr(info, part)
-                else:  # a long list: the fastest deflate, which still makes it about 15 times smaller
+                else:  # a long list of inline strings: the fastest deflate still packs it well
                     book.writestr(info, _spliced(part, rows), compresslevel=1)
         return out.getvalue()
 
 
-def _spliced(sheet_xml: bytes, rows: list[tuple[tuple[str, object], tuple[str, object], tuple[str, object]]]) -> bytes:
+def _spliced(sheet_xml: bytes, rows: list[TextRow]) -> bytes:
     """A sheet's XML, which holds only its header row, with `rows` (in columns A to C) after it and its
     dimension grown to fit."""
     if not rows:
@@ -260,7 +263,8 @@ def _spliced(sheet_xml: bytes, rows: list[tuple[tuple[str, object], tuple[str, o
     parts = [f'<row r="{n}"><c r="A{n}"{shown(a)}<c r="B{n}"{shown(b)}<c r="C{n}"{shown(c)}</row>'
              for n, (a, b, c) in enumerate(rows, start=2)]
     last = f"C{len(rows) + 1}"
-    sheet_xml = re.sub(rb'<dimension ref="A1(:[A-Z]+1)?"/>', f'<dimension ref="A1:{last}"/>'.encode(), sheet_xml, count=1)
+    sheet_xml = re.sub(rb'<dimension ref="A1(:[A-Z]+1)?"/>', f'<dimension ref="A1:{last}"/>'.encode(), sheet_xml,
+                       count=1)
     return sheet_xml.replace(b"</sheetData>", "".join(parts).encode() + b"</sheetData>", 1)
 
 
