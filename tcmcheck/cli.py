@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from tcmcheck import __version__
-from tcmcheck.errors import PlanError, TcmcheckError
+from tcmcheck.errors import InvalidValue, PlanError, Problem, TcmcheckError, UsageError
 from tcmcheck.formats import FORMATS
 from tcmcheck.periods import parse_date, parse_period
 from tcmcheck.result import STATUSES, Status
@@ -23,18 +23,104 @@ class _Group(click.Group):
     lang: str | None = None
     """The language of the last run's messages (see last_run_lang)."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = _lang_given(args)
+        if given is not None:  # a mistake on the command line before --lang is said in that language too
+            ctx.meta[_LANG] = given
+        return super().parse_args(ctx, args)
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            _failed(exc.ctx, exc)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except TcmcheckError as exc:
-            click.echo(exc.text(messages_lang(ctx)), err=True)
-            ctx.exit(EXIT_INPUT)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except (TcmcheckError, click.UsageError) as exc:
+            _failed(ctx, exc)
         finally:
             self.lang = messages_lang(ctx)
 
 
+def _failed(ctx: click.Context | None, exc: TcmcheckError | click.UsageError):
+    """The one place where an error becomes its message, in the run's language, and exit 2."""
+    if isinstance(exc, click.UsageError):
+        exc = UsageError(_usage_problem(exc))
+    click.echo(exc.text(messages_lang(ctx)), err=True)
+    raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _usage_problem(exc: click.UsageError) -> Problem:
+    """A mistake click found on the command line, as a problem of the catalogue."""
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else "tcmcheck"
+    usage = " ".join((command, *ctx.command.collect_usage_pieces(ctx))) if ctx is not None else command
+    if isinstance(exc, click.NoSuchOption):
+        if exc.possibilities:
+            return Problem("usage-no-option", "close", command=command, option=exc.option_name,
+                           options=tuple(exc.possibilities))
+        return Problem("usage-no-option", "unknown", command=command, option=exc.option_name, help=f"{command} --help")
+    if isinstance(exc, click.exceptions.NoSuchCommand):
+        return Problem("usage-no-command", "unknown", command=repr(exc.command_name),
+                       commands=tuple(ctx.command.list_commands(ctx)) if ctx is not None else ())
+    if isinstance(exc, click.BadOptionUsage):  # click's parser says which in English only
+        variant = "flag" if "does not take a value" in exc.message else "value"
+        return Problem("usage-missing", variant, field=exc.option_name, name=exc.option_name)
+    if isinstance(exc, click.MissingParameter) and exc.param is not None and exc.param.param_type_name == "argument":
+        name = exc.param.human_readable_name
+        return Problem("usage-missing", "argument", field=name, name=name, usage=usage)
+    if exc.message.startswith("Got unexpected extra argument"):
+        return Problem("usage-extra", "argument", arguments=exc.message[exc.message.find("(") + 1:-1], usage=usage)
+    hint = exc.param_hint if isinstance(exc, click.BadParameter) and isinstance(exc.param_hint, str) else None
+    return Problem("usage-error", "other", field=hint, message=exc.message)
+
+
 _LANG = "tcmcheck.lang"
 """Where a command's --lang is kept in the context's meta, which the group's context shares."""
+
+
+def _lang_given(args: list[str]) -> str | None:
+    """The last valid --lang among the arguments."""
+    given = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else arg[7:] if arg.startswith(
+            "--lang=") else None
+        if value in ("zh", "en"):
+            given = value
+    return given
+
+
+class _Choice(click.Choice):
+    """A choice whose refusal is a problem of the catalogue, said in the run's language."""
+
+    def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        raise UsageError(Problem("usage-bad-choice", "choice", field=_option(param), value=repr(value),
+                                 choices=tuple(self.choices)))
+
+
+class _AtLeastOne(click.ParamType):
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        raise UsageError(Problem("usage-bad-number", "at-least", field=_option(param), value=repr(value), least=1))
+
+
+def _option(param: click.Parameter | None) -> str | None:
+    """An option's longest name, as the user would write it."""
+    return max(param.opts, key=len) if param is not None and param.opts else None
 
 
 def _lang(ctx, param, value: str) -> str:
@@ -58,29 +144,29 @@ def _as_of(ctx, param, value: str | None) -> date:
         return date.today()
     try:
         return parse_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    except InvalidValue as exc:
+        raise UsageError(Problem("usage-bad-date", "reason", field="--as-of", reason=exc.reason)) from None
 
 
-def _statuses(value: str, alternative: str) -> frozenset[Status]:
+def _statuses(value: str, option: str, variant: str) -> frozenset[Status]:
     chosen = set()
     for word in value.split(","):
         try:
             chosen.add(Status(word.strip().lower()))
         except ValueError:
-            raise click.BadParameter(
-                f"{word.strip()!r} is not a status; use {', '.join(s.value for s in STATUSES)}{alternative}") from None
+            raise UsageError(Problem("usage-bad-status", variant, field=option, value=repr(word.strip()),
+                                     statuses=tuple(s.value for s in STATUSES))) from None
     return frozenset(chosen)
 
 
 def _fail_on(ctx, param, value: str) -> frozenset[Status]:
     if value.strip().lower() == "none":
         return frozenset()
-    return _statuses(value, " or none")
+    return _statuses(value, "--fail-on", "or-none")
 
 
 def _only(ctx, param, value: str | None) -> frozenset[Status] | None:
-    return None if value is None else _statuses(value, "")
+    return None if value is None else _statuses(value, "--only", "statuses")
 
 
 def _locale_lang() -> str:
@@ -163,7 +249,6 @@ def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Statu
     report = formatter(fmt, RenderOptions(lang=lang, color=terminal and "NO_COLOR" not in os.environ, width=width,
                                           fail_on=fail_on, only=only, sort=sort))
     if report.binary and (output is None or output == "-"):
-        from tcmcheck.errors import Problem, UsageError
 
         raise UsageError(Problem("output-needs-file", "binary", field="-o", format=fmt))
     return report
@@ -172,7 +257,6 @@ def _formatter(fmt: str, lang: str, output: str | None, fail_on: frozenset[Statu
 def _region_view(result, name: str):
     """The result narrowed to the region `name` names (full name or short form)."""
     from tcmcheck.actuals import region_named
-    from tcmcheck.errors import Problem, UsageError
     from tcmcheck.regions import narrowed
 
     known = [summary.region for summary in result.regions]
@@ -188,7 +272,7 @@ def _region_view(result, name: str):
 def _bom(fmt: str, lang: str, bom: bool | None) -> bool:
     """--bom/--no-bom, by default on under --lang zh; for --format csv only."""
     if bom and fmt != "csv":
-        raise click.BadParameter(f"a byte order mark is for --format csv, not {fmt}", param_hint="--bom")
+        raise UsageError(Problem("usage-bom", "format", field="--bom", format=fmt))
     return fmt == "csv" and (lang == "zh" if bom is None else bom)
 
 
@@ -205,7 +289,6 @@ def _step_summary(fmt: str, report, render) -> None:
         with open(path, "a", encoding="utf-8") as stream:
             stream.write(text + "\n")
     except OSError as exc:
-        from tcmcheck.errors import Problem, UsageError
         from tcmcheck.messages import os_reason
 
         raise UsageError(Problem("output-unwritable", "os", path, field="GITHUB_STEP_SUMMARY",
@@ -225,7 +308,7 @@ def _delimiter(ctx, param, value: str | None) -> str | None:
         return None
     named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "space": " "}.get(value.lower(), value)
     if len(named) != 1 or named in "\"\r\n":
-        raise click.BadParameter(f"{value!r} is not one character; give ';', '|', tab, …")
+        raise UsageError(Problem("usage-bad-delimiter", "length", field="--delimiter", value=repr(value)))
     return named
 
 
@@ -235,13 +318,13 @@ sheet_option = click.option("--sheet", metavar="NAME|NUMBER",
                             help="Read this sheet of a workbook (its name, or its number from 1) instead of the first "
                                  "with a header.")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
-format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=_locale_lang, callback=_lang,
+format_option = click.option("--format", "fmt", type=_Choice(FORMATS), default="table", show_default=True)
+lang_option = click.option("--lang", type=_Choice(["zh", "en"]), default=_locale_lang, callback=_lang,
                            show_default="zh for a Chinese locale (LC_ALL, LC_MESSAGES, LANG), else en",
                            help="Language of names, statuses, details, errors and warnings.")
 only_option = click.option("--only", callback=_only, metavar="STATUS[,STATUS...]",
                            help="Show only indicators with these statuses (the counts still cover all of them).")
-sort_option = click.option("--sort", type=click.Choice(["status", "document"]),
+sort_option = click.option("--sort", type=_Choice(["status", "document"]),
                            help="status: worst first; document: the plan's order.  [default: status for the table "
                                 "on a terminal, else document]")
 bom_option = click.option("--bom/--no-bom", default=None,
@@ -270,7 +353,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["plain", "json"]), default="plain", show_default=True)
+@click.option("--format", "fmt", type=_Choice(["plain", "json"]), default="plain", show_default=True)
 def plans(fmt: str) -> None:
     """List the built-in plans."""
     from tcmcheck import views
@@ -316,7 +399,7 @@ def validate(plans: tuple[str, ...]) -> None:
 @click.option("--period", metavar="PERIOD", help="Fill the period column (2024, 2024Q4, 2024-06, ...).")
 @click.option("--with-plan", is_flag=True, help="Add a plan column, for submissions that mix plans.")
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel opens the file cleanly.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]),
+@click.option("--format", "fmt", type=_Choice(["csv", "xlsx"]),
               help="csv, or xlsx: a workbook with drop-downs, checks and instructions (needs -o). "
                    "Default: xlsx for -o FILE.xlsx, else csv.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
@@ -328,14 +411,14 @@ def template(plan: str, lang: str, output: str | None, period: str | None, with_
     if period is not None:
         try:
             period = parse_period(period).label
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period") from None
+        except InvalidValue as exc:
+            raise UsageError(Problem("usage-bad-date", "reason", field="--period", reason=exc.reason)) from None
     fmt = fmt or _template_format(output)
     if fmt == "xlsx":
         if output is None or output == "-":
-            raise click.UsageError("an .xlsx workbook is binary: write it to a file with -o FILE.xlsx")
+            raise UsageError(Problem("output-needs-file", "binary", field="-o", format="xlsx"))
         if bom:
-            raise click.UsageError("--bom is for CSV templates; a workbook needs none")
+            raise UsageError(Problem("usage-bom", "workbook", field="--bom"))
         from tcmcheck.output import write_atomic
         from tcmcheck.template_xlsx import template_workbook
 
@@ -352,8 +435,7 @@ def _template_format(output: str | None) -> str:
     """xlsx for -o FILE.xlsx, else csv; other workbook suffixes are refused, as only .xlsx is written."""
     suffix = Path(output).suffix.lower() if output else ""
     if suffix in (".xls", ".xlsm", ".ods"):
-        raise click.BadParameter(f"tcmcheck writes workbooks as .xlsx, not {suffix}: name the file .xlsx, "
-                                 "or pass --format csv", param_hint="-o")
+        raise UsageError(Problem("usage-workbook-suffix", "suffix", field="-o", suffix=suffix))
     return "xlsx" if suffix == ".xlsx" else "csv"
 
 
@@ -398,7 +480,7 @@ def status(plan: str, actuals_files: tuple[str, ...], targets: str | None, regio
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option("--plan", "plan_reference", metavar="PLAN",
               help="The plan for files with no plan column whose name doesn't start with a plan id or city name.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+@click.option("-j", "--jobs", type=_AtLeastOne(), metavar="N",
               help="Check files in N processes (default: one per CPU when there are 100 files or more).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 when the directories hold no submission (else exit 2).")
 @report_options
@@ -427,7 +509,6 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
     with _progress() as on_file:
         result = summarise(paths, options, on_file, report.file_checked, report.file_entry)
     if not result.outcomes and not allow_empty:
-        from tcmcheck.errors import UsageError, Problem
 
         raise UsageError(Problem("no-submissions", "none", field="FILE_OR_DIR", paths=tuple(map(repr, paths))))
     _emit(report.summary(result), output, inputs=paths, bom=bom)

@@ -317,6 +317,48 @@ PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
                    "as in -o report.{format}",
                    "--format {format} 生成的是二进制文件，不能输出到终端或管道；请用 -o 指定文件，如 -o report.{format}"),
     },
+    "usage-no-command": {
+        "unknown": ("no command {command}; the commands are {commands}",
+                    "没有 {command} 这个命令；可用的命令有：{commands}"),
+    },
+    "usage-no-option": {
+        "unknown": ("{command} has no option {option}; run {help} for its options",
+                    "{command} 没有 {option} 这个选项；运行 {help} 可查看全部选项"),
+        "close": ("{command} has no option {option}; did you mean {options}?",
+                  "{command} 没有 {option} 这个选项；是不是要用 {options}？"),
+    },
+    "usage-missing": {
+        "argument": ("{name} is missing: {usage}", "缺少 {name}：用法是 {usage}"),
+        "value": ("{name} needs a value", "{name} 后面要写一个值"),
+        "flag": ("{name} is a switch and takes no value", "{name} 是开关，后面不能写值"),
+    },
+    "usage-extra": {
+        "argument": ("more arguments than the command takes: {arguments}; its usage is {usage}",
+                     "多出了参数 {arguments}：用法是 {usage}"),
+    },
+    "usage-bad-choice": {"choice": ("{value} is not one of {choices}", "{value} 不是可选的值；可选：{choices}")},
+    "usage-bad-status": {
+        "statuses": ("{value} is not a status; use {statuses}", "{value} 不是状态；可用：{statuses}"),
+        "or-none": ("{value} is not a status; use {statuses}, or none", "{value} 不是状态；可用：{statuses}，或 none"),
+    },
+    "usage-bad-number": {
+        "at-least": ("{value} is not a whole number of {least} or more", "{value} 不是不小于 {least} 的整数"),
+    },
+    "usage-bad-date": {"reason": ("{reason}", "{reason}")},
+    "usage-bad-delimiter": {
+        "length": ("{value} is not one character; give ';', '|', tab, …", "{value} 不是单个字符；可用 ';'、'|'、tab 等"),
+    },
+    "usage-bom": {
+        "format": ("a byte order mark is for --format csv, not {format}",
+                   "字节顺序标记（BOM）只用于 --format csv，不用于 {format}"),
+        "workbook": ("a byte order mark is for CSV templates; a workbook needs none",
+                     "字节顺序标记（BOM）只用于 CSV 模板；工作簿不需要"),
+    },
+    "usage-workbook-suffix": {
+        "suffix": ("tcmcheck writes workbooks as .xlsx, not {suffix}: name the file .xlsx, or pass --format csv",
+                   "tcmcheck 只生成 .xlsx 工作簿，不生成 {suffix}：请把文件名改为 .xlsx，或加 --format csv"),
+    },
+    "usage-error": {"other": ("{message}", "命令行有误：{message}")},
     # warnings
     "csv-percent-over-100": {"over": ("{indicator} is {value}, above 100%", "{indicator} 为 {value}，超过 100%")},
     "csv-negative-value": {"negative": ("{indicator} is negative ({value})", "{indicator} 为负数（{value}）")},

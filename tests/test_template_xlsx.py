@@ -241,13 +241,13 @@ def test_a_workbook_is_never_written_to_standard_output(args):
     result = run("template", SAMPLE_PLAN, *args)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "binary" in result.stderr and "-o FILE.xlsx" in result.stderr
+    assert "output-needs-file" in result.stderr and "binary" in result.stderr and "-o report.xlsx" in result.stderr
 
 
 @pytest.mark.parametrize("name, args, message", [
     ("x.xls", [], "tcmcheck writes workbooks as .xlsx, not .xls"),
     ("x.ODS", [], "not .ods"),
-    ("x.xlsx", ["--bom"], "--bom is for CSV templates"),
+    ("x.xlsx", ["--bom"], "a byte order mark is for CSV templates"),
 ])
 def test_workbook_options_that_cannot_work_are_refused(tmp_path, name, args, message):
     result = run("template", SAMPLE_PLAN, "-o", tmp_path / name, *args)
