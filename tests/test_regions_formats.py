@@ -277,11 +277,35 @@ def test_summary_counts_and_ranks_each_files_regions(tmp_path):
     assert "regions" in table.splitlines()[2] and "Regions ranked" in table
 
 
+def test_summary_csv_gives_each_files_number_of_regions_and_their_ranking():
+    text = run("summary", "examples/", "--as-of", "2024-12-31", "--format", "csv", "--lang", "zh").stdout
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert list(rows[0])[-2:] == ["regions", "region_ranking"]
+    files = {row["file"]: row for row in rows if row["worst"] not in ("warning", "error")}
+    regional = files.pop("examples/jiangmen-regions-2024.csv")
+    assert regional["regions"] == "7"
+    assert regional["region_ranking"].split("、")[:2] == ["1 蓬江区", "2 鹤山市"]
+    assert {(row["regions"], row["region_ranking"]) for row in files.values()} == {("", "")}
+    assert all(row["regions"] == row["region_ranking"] == "" for row in rows if row["worst"] in ("warning", "error"))
+
+
+def test_summary_html_gives_each_files_regions_in_rank_order():
+    page = run("summary", "examples/", "--as-of", "2024-12-31", "--format", "html").stdout
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", page).group(1)
+    assert header.endswith('<th class="c-regions">Regions ranked</th>')
+    rows = re.findall(r'<tr class="file-row[^>]*><td><a href="#f\d+">([^<]+)</a>(.*?)</tr>', page)
+    cells = {name: re.findall(r"<td[^>]*>(.*?)</td>", rest)[-1] for name, rest in rows}
+    assert cells.pop("examples/jiangmen-regions-2024.csv").startswith("1 蓬江区, 2 鹤山市, 3 新会区")
+    assert not [value for value in cells.values() if re.match(r"1 \w", value)]
+
+
 def test_summary_without_region_data_has_no_regions_column(tmp_path):
     (tmp_path / "jiangmen-2024.csv").write_bytes((ROOT / "examples" / "jiangmen-2024.csv").read_bytes())
-    for fmt in ("table", "plain", "markdown"):
+    for fmt in ("table", "plain", "markdown", "html"):
         text = run("summary", tmp_path, "--as-of", "2024-12-31", "--format", fmt).stdout
-        assert "regions" not in text.lower(), fmt
+        assert "regions" not in text.lower().replace("td.regions", ""), fmt
+    rows = list(csv.reader(io.StringIO(run("summary", tmp_path, "--as-of", "2024-12-31", "--format", "csv").stdout)))
+    assert rows[1][-2:] == ["", ""]
 
 
 def test_summary_json_lists_each_files_regions_as_json_dumps_writes_them():

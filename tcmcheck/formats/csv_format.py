@@ -13,7 +13,8 @@ from tcmcheck.text import visible
 
 COLUMNS = ("plan", "id", "name", "status", "target", "actual", "period", "progress", "detail", "line", "late")
 SUMMARY_COLUMNS = ("file", "plan", *(s.value for s in STATUSES), "worst", "error", "line", "message", "fail_ids",
-                   "lag_ids")
+                   "lag_ids", "regions", "region_ranking")
+"""A summary's columns: blank regions and region_ranking for a file without region rows."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -86,8 +87,8 @@ class CsvFormatter(Formatter):
 
     def summary(self, summary: Summary) -> str:
         """One row per (file, plan): the status counts, the worst status and the ids of the fail and lag
-        indicators, space-separated, or the error; then one row per warning, with `warning` as the worst
-        status."""
+        indicators, space-separated, and with region rows the number of regions and their ranking
+        ('1 鹤山市, 2 蓬江区, …'); or the error. Then one row per warning, with `warning` as the worst status."""
         buffer = io.StringIO()
         writer = _writer(buffer)
         writer.writerow(SUMMARY_COLUMNS)
@@ -97,17 +98,19 @@ class CsvFormatter(Formatter):
             if outcome.error is not None:
                 first = outcome.error.problems[0]
                 cells = (outcome.source, outcome.plan_id or "", *blank, "error", first.code, first.line or "",
-                         first.text(self.options.lang), "", "")
+                         first.text(self.options.lang), "", "", "", "")
             else:
-                counts = outcome.result.summary
+                result = outcome.result
+                counts = result.summary
                 cells = (outcome.source, outcome.plan_id, *(counts[s] for s in STATUSES),
                          outcome.worst.value if outcome.worst else "", "", "", "",
-                         *(" ".join(i.indicator.id for i in outcome.result.indicators if i.status is status)
-                           for status in (Status.FAIL, Status.LAG)))
-                warnings.extend((outcome, w) for w in outcome.result.warnings)
+                         *(" ".join(i.indicator.id for i in result.indicators if i.status is status)
+                           for status in (Status.FAIL, Status.LAG)),
+                         shared.summary_regions_cell(outcome), shared.ranked_regions(result, self.options.lang))
+                warnings.extend((outcome, w) for w in result.warnings)
             writer.writerow([_cell(cell) for cell in cells])
         for outcome, warning in warnings:
             writer.writerow([_cell(cell) for cell in (
                 warning.file or outcome.source, outcome.plan_id, *blank, "warning", warning.code,
-                warning.line or "", warning.text(self.options.lang), "", "")])
+                warning.line or "", warning.text(self.options.lang), "", "", "", "")])
         return buffer.getvalue()

@@ -496,12 +496,16 @@ class HtmlFormatter(Formatter):
         return _page(lang, heading, "\n".join(parts), self._footer(heading))
 
     def _files_table(self, summary: Summary, outcomes: tuple[Outcome, ...]) -> str:
+        """A row per file: its counts and worst status, and, when some file has region rows, its regions
+        in rank order."""
         lang, words = self.options.lang, self.words
         numbers = {id(outcome): number for number, outcome in enumerate(summary.outcomes, start=1)}
+        regional = shared.has_regions(summary.outcomes)
         head = (f'<th class="c-file">{words["file"]}</th><th class="c-plan">{words["plan"]}</th>'
                 f'<th class="c-spread">{words["spread"]}</th>'
                 + "".join(f'<th class="num">{s.label(lang)}</th>' for s in STATUSES)
-                + f'<th class="c-worst">{words["worst_status"]}</th>')
+                + f'<th class="c-worst">{words["worst_status"]}</th>'
+                + (f'<th class="c-regions">{REGION_WORDS[lang]["ranking"]}</th>' if regional else ""))
         rows = []
         for outcome in outcomes:
             number = numbers[id(outcome)]
@@ -511,23 +515,26 @@ class HtmlFormatter(Formatter):
             if outcome.error is not None:
                 first = outcome.error.problems[0]
                 rows.append(f'<tr class="file-row s-fail" data-rank="-1" data-order="{order}"><td>{link}</td>'
-                            f'<td>{plan}</td><td colspan="7" class="problems">{esc(first.code)}: '
+                            f'<td>{plan}</td><td colspan="{7 + regional}" class="problems">{esc(first.code)}: '
                             f'{esc(first.text(lang))}</td></tr>')
                 continue
             counts = outcome.result.summary
             worst = outcome.worst
             worst_text = f'<span class="dot s-{worst.value}"></span>{worst.label(lang)}' if worst else "—"
+            ranked = f'<td class="regions">{esc(shared.ranked_regions(outcome.result, lang))}</td>' if regional else ""
             rows.append(f'<tr class="file-row" data-rank="{worst_first(worst) if worst else 9}" data-order="{order}">'
                         f'<td>{link}</td><td>{plan}</td><td>{self._bar(counts)}</td>'
                         + "".join(f'<td class="num">{counts[s]}</td>' for s in STATUSES)
-                        + f"<td>{worst_text}</td></tr>")
+                        + f"<td>{worst_text}</td>{ranked}</tr>")
         totals = summary.totals
         errors = words["errors"].format(count=summary.error_count) if summary.error_count else ""
         foot = (f'<tr><td>{words["total"]}</td><td>{words["files"].format(count=len(summary.outcomes))}</td>'
                 f'<td>{self._bar(totals)}</td>'
-                + "".join(f'<td class="num">{totals[s]}</td>' for s in STATUSES) + f"<td>{errors}</td></tr>")
+                + "".join(f'<td class="num">{totals[s]}</td>' for s in STATUSES) + f"<td>{errors}</td>"
+                + ("<td></td>" if regional else "") + "</tr>")
         return (f'<table class="files"><colgroup><col class="c-file"><col class="c-plan"><col class="c-spread">'
-                + '<col class="c-num">' * len(STATUSES) + '<col class="c-worst"></colgroup>'
+                + '<col class="c-num">' * len(STATUSES) + '<col class="c-worst">'
+                + ('<col class="c-regions">' if regional else "") + "</colgroup>"
                 f'<thead><tr>{head}</tr></thead><tbody class="sortable">{"".join(rows)}</tbody>'
                 f'<tfoot>{foot}</tfoot></table>')
 
