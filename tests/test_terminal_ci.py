@@ -275,7 +275,7 @@ def test_summary_csv_carries_the_ids_of_the_failing_and_lagging_indicators():
     files = {f["file"]: f for f in document(*EXAMPLES)["files"]}
     text = run(*EXAMPLES, "--format", "csv").stdout_bytes.decode("utf-8")
     rows = [r for r in csv.DictReader(io.StringIO(text, newline="")) if r["worst"] not in ("warning", "error")]
-    assert text.startswith("file,plan,pass,on-track,lag,fail,no-data,worst,error,line,message,fail_ids,lag_ids\r\n")
+    assert text.startswith("file,plan,pass,on-track,lag,fail,no-data,worst,error,line,message,fail_ids,lag_ids,regions,region_ranking\r\n")
     assert len(rows) == len(files)
     for row in rows:
         indicators = files[row["file"]]["indicators"]
