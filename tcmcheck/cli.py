@@ -32,20 +32,31 @@ class _Group(click.Group):
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except click.exceptions.NoArgsIsHelpError:
+        except _HELP_SHOWN:
             raise
         except click.UsageError as exc:
             _failed(exc.ctx, exc)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0]
+        if not name.startswith("-") and not ctx.resilient_parsing and self.get_command(ctx, name) is None:
+            raise UsageError(Problem("usage-no-command", "unknown", command=repr(name),
+                                     commands=tuple(self.list_commands(ctx))))
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except click.exceptions.NoArgsIsHelpError:
+        except _HELP_SHOWN:
             raise
         except (TcmcheckError, click.UsageError) as exc:
             _failed(ctx, exc)
         finally:
             self.lang = messages_lang(ctx)
+
+
+_HELP_SHOWN = getattr(click.exceptions, "NoArgsIsHelpError", ())
+"""The usage error whose message is the help, with which click 8.2 and later answer a bare `tcmcheck`."""
 
 
 def _failed(ctx: click.Context | None, exc: TcmcheckError | click.UsageError):
@@ -66,9 +77,6 @@ def _usage_problem(exc: click.UsageError) -> Problem:
             return Problem("usage-no-option", "close", command=command, option=exc.option_name,
                            options=tuple(exc.possibilities))
         return Problem("usage-no-option", "unknown", command=command, option=exc.option_name, help=f"{command} --help")
-    if isinstance(exc, click.exceptions.NoSuchCommand):
-        return Problem("usage-no-command", "unknown", command=repr(exc.command_name),
-                       commands=tuple(ctx.command.list_commands(ctx)) if ctx is not None else ())
     if isinstance(exc, click.BadOptionUsage):  # click's parser says which in English only
         variant = "flag" if "does not take a value" in exc.message else "value"
         return Problem("usage-missing", variant, field=exc.option_name, name=exc.option_name)
@@ -91,8 +99,12 @@ def _lang_given(args: list[str]) -> str | None:
     for index, arg in enumerate(args):
         if arg == "--":
             break
-        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else arg[7:] if arg.startswith(
-            "--lang=") else None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        else:
+            continue
         if value in ("zh", "en"):
             given = value
     return given
