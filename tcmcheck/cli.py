@@ -410,12 +410,14 @@ def validate(plans: tuple[str, ...]) -> None:
 @output_option
 @click.option("--period", metavar="PERIOD", help="Fill the period column (2024, 2024Q4, 2024-06, ...).")
 @click.option("--with-plan", is_flag=True, help="Add a plan column, for submissions that mix plans.")
-@click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark, so Excel opens the file cleanly.")
+@click.option("--bom/--no-bom", default=None,
+              help="A CSV template starts with a UTF-8 byte order mark, so Excel opens it cleanly.  "
+                   "[default: --bom under --lang zh]")
 @click.option("--format", "fmt", type=_Choice(["csv", "xlsx"]),
               help="csv, or xlsx: a workbook with drop-downs, checks and instructions (needs -o). "
                    "Default: xlsx for -o FILE.xlsx, else csv.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def template(plan: str, lang: str, output: str | None, period: str | None, with_plan: bool, bom: bool,
+def template(plan: str, lang: str, output: str | None, period: str | None, with_plan: bool, bom: bool | None,
              fmt: str | None, force: bool) -> None:
     """A blank submission for PLAN, a CSV or an .xlsx workbook: one row per indicator, ready to fill in."""
     from tcmcheck.spec import resolve_plan
@@ -440,7 +442,7 @@ def template(plan: str, lang: str, output: str | None, period: str | None, with_
     from tcmcheck import views
 
     text = views.template_csv(resolve_plan(plan), lang, period=period, with_plan=with_plan)
-    _emit(("\ufeff" if bom else "") + text, output, inputs=(plan,), overwrite=force)
+    _emit(text, output, inputs=(plan,), overwrite=force, bom=lang == "zh" if bom is None else bom)
 
 
 def _template_format(output: str | None) -> str:
@@ -526,6 +528,10 @@ def summary(paths: tuple[str, ...], plan_reference: str | None, jobs: int | None
     _emit(report.summary(result), output, inputs=paths, bom=bom)
     _step_summary(fmt, report, lambda markdown: markdown.summary(result))
     if result.error_count:
+        if to_file:  # the report holds each file's problems; whoever watches the run sees them too
+            for outcome in result.outcomes:
+                if outcome.error is not None:
+                    click.echo(outcome.error.text(messages_lang()), err=True)
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if result.has_any(fail_on) else EXIT_OK)
 

@@ -24,6 +24,19 @@ def number(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
 
 
+_UNIT_WORDS_ZH = {"count": "个", "yes_no": "是/否", "grade": "等级", "ratio": "比值"}
+
+
+def unit_text(indicator: Indicator, lang: str) -> str:
+    """The unit as a template names it: the plan's word for it (percent, count, yes_no …) in English;
+    in Chinese what a value is written in (%, 个 or the plan's measure word, 人次, 是/否, 等级 …)."""
+    if lang != "zh":
+        return indicator.unit
+    if indicator.unit == "count" and indicator.unit_label:
+        return indicator.unit_label
+    return _SUFFIX["zh"].get(indicator.unit) or _UNIT_WORDS_ZH.get(indicator.unit, indicator.unit)
+
+
 def value_text(value, indicator: Indicator, lang: str) -> str:
     if isinstance(value, bool):
         if lang == "zh":

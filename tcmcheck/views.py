@@ -114,6 +114,7 @@ def template_rows(plan: Plan, lang: str, period: str | None = None, with_plan: b
         first = (plan.id,) if with_plan else ()
         target = describe.target_text(i, lang)
         report = i.report(lang) or ""
+        unit = describe.unit_text(i, lang)
         base = baseline_from_data(i)
         if base is not None and base.label != period:
             if lang == "zh":
@@ -122,9 +123,9 @@ def template_rows(plan: Plan, lang: str, period: str | None = None, with_plan: b
             else:
                 base_target = f"baseline {base.label}"
                 base_report = f"Baseline row: the value for {base.label}, the base of the target ({target}). {report}"
-            rows.append(TemplateRow(i, first + (i.id, i.name(lang), i.unit, base_target, base_report.rstrip(),
+            rows.append(TemplateRow(i, first + (i.id, i.name(lang), unit, base_target, base_report.rstrip(),
                                                 base.label, "", ""), baseline=True))
-        rows.append(TemplateRow(i, first + (i.id, i.name(lang), i.unit, target, report, period or "", "", "")))
+        rows.append(TemplateRow(i, first + (i.id, i.name(lang), unit, target, report, period or "", "", "")))
     return rows
 
 

@@ -1,5 +1,7 @@
 """`tcmcheck summary`, `--format github`, JUnit names and the template options, through the CLI."""
 
+import csv
+import io
 import json
 import os
 import re
@@ -49,6 +51,21 @@ def test_a_broken_file_is_an_error_row_and_the_others_are_still_checked(submissi
     assert files["a.csv"]["summary"]["fail"] == 2 and files["b.csv"]["summary"]["fail"] == 1
     assert files["a.csv"]["worst"] == "fail"
     assert document["total"]["fail"] == 3 and document["errors"] == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_report_written_to_a_file_leaves_each_broken_files_problems_on_stderr_too(submissions, tmp_path_factory,
+                                                                                    lang):
+    report = tmp_path_factory.mktemp("out") / "report.json"
+    result = run("summary", submissions, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", "json",
+                 "--lang", lang, "-o", report)
+    assert result.exit_code == 2 and result.stdout == ""
+    problem = next(f for f in json.loads(report.read_text("utf-8"))["files"] if f["error"])["error"]["problems"][0]
+    assert result.stderr.splitlines() == [f"{problem['file']}:3:1: indicator: csv-unknown-indicator: "
+                                          f"{problem['message']}"]
+    assert bool(re.search("[\u4e00-\u9fff]", result.stderr)) == (lang == "zh")
+    to_stdout = run("summary", submissions, "--plan", SAMPLE_PLAN, "--as-of", "2024-12-31", "--format", "json")
+    assert to_stdout.exit_code == 2 and to_stdout.stderr == ""  # the report on stdout already holds them
 
 
 def test_errors_win_over_findings_and_findings_follow_fail_on(submissions):
@@ -200,6 +217,28 @@ def test_builtin_template_round_trips_through_summary(tmp_path):
     (file,) = json.loads(result.stdout)["files"]
     assert file["plan"] == "liuzhou" and file["error"] is None
     assert file["summary"]["no-data"] == len(plan.indicators) - 1
+
+
+@pytest.mark.parametrize("lang, args, bom", [("zh", [], True), ("zh", ["--no-bom"], False), ("en", [], False),
+                                             ("en", ["--bom"], True)])
+def test_a_csv_template_has_a_byte_order_mark_by_default_under_zh(tmp_path, lang, args, bom):
+    target = tmp_path / "template.csv"
+    assert run("template", "nanyang", "--lang", lang, *args, "-o", target).exit_code == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") == bom
+    assert run("template", "nanyang", "--lang", lang, *args).stdout_bytes.startswith(b"\xef\xbb\xbf") == bom
+
+
+def test_a_chinese_template_gives_each_unit_as_its_values_are_written():
+    rows = list(csv.reader(io.StringIO(run("template", "nanyang", "--lang", "zh").stdout.removeprefix("\ufeff"))))
+    plan = load_builtin("nanyang")
+    units = {row[0]: row[2] for row in rows[1:]}
+    expected = {"percent": "%", "yes_no": "是/否", "yuan_100m": "亿元", "grade": "等级", "rank": "名"}
+    for indicator in plan.indicators:
+        if indicator.unit in expected:
+            assert units[indicator.id] == expected[indicator.unit], indicator.id
+        elif indicator.unit == "count":
+            assert units[indicator.id] == (indicator.unit_label or "个"), indicator.id
+    assert not {unit for unit in units.values() if unit.isascii() and unit.isalpha()}
 
 
 def test_template_period_is_checked():

@@ -68,7 +68,9 @@ def test_headers_sheets_and_frozen_top_row(tmp_path, lang, header, sheets):
                    "grassroots-visit-share", "training"]
     first = rows_by_id(sheet)["physician-share"][0][1]
     indicator = plan.indicator("physician-share")
-    assert first[:4] == ["physician-share", indicator.name(lang), "percent", describe.target_text(indicator, lang)]
+    assert first[:4] == ["physician-share", indicator.name(lang), describe.unit_text(indicator, lang),
+                         describe.target_text(indicator, lang)]
+    assert first[2] == ("%" if lang == "zh" else "percent")
 
 
 def test_the_format_comes_from_the_suffix_or_format_and_csv_stays_the_default(tmp_path):
@@ -162,7 +164,7 @@ def test_columns_are_as_wide_as_their_chinese_text_and_long_text_wraps(tmp_path)
     names = [i.name_zh for i in sample.indicators]
     assert narrow[2] == max(map(wcswidth, names)) + 2 == 20  # 基层中医诊疗量占比: 9 characters, 18 columns
     assert narrow[1] == max(len(i.id) for i in sample.indicators) + 2
-    assert narrow[3] == max(len(i.unit) for i in sample.indicators) + 2
+    assert narrow[3] == max(max(wcswidth(describe.unit_text(i, "zh")) for i in sample.indicators), 4) + 2
     assert narrow[6] == 12 and narrow[7] == 12 and narrow[8] == 24  # room to type
 
     plan = load_builtin("jiangmen")

@@ -56,7 +56,8 @@ def counts_text(counts: dict[Status, int], lang: str) -> str:
 
 
 def summary_line(result: Result, lang: str) -> str:
-    return f"{count_label(result, lang)}: {counts_text(result.summary, lang)}{placeholders_note(result, lang)}"
+    colon = WORDS[lang]["colon"]
+    return f"{count_label(result, lang)}{colon}{counts_text(result.summary, lang)}{placeholders_note(result, lang)}"
 
 
 def placeholders_note(result: Result, lang: str) -> str:
@@ -69,14 +70,14 @@ def placeholders_note(result: Result, lang: str) -> str:
 
 
 def shown_note(options: RenderOptions, shown: int, noun: str = "rows") -> str:
-    """What `--only` left in: 'shown: lag, fail (11 rows)'; empty without it."""
+    """What `--only` left in: 'shown: lag, fail (11 rows)', '(1 row)'; empty without it."""
     if options.only is None:
         return ""
     lang = options.lang
     chosen = WORDS[lang]["comma"].join(s.label(lang) for s in STATUSES if s in options.only)
     if lang == "zh":
         return f"显示{chosen}（{shown}{'项' if noun == 'rows' else '个文件'}）"
-    return f"shown: {chosen} ({shown} {noun})"
+    return f"shown: {chosen} ({shown} {noun if shown != 1 else noun.removesuffix('s')})"
 
 
 def footer(result: Result, options: RenderOptions, shown: int) -> str:
