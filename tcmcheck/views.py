@@ -42,41 +42,60 @@ def plans_listing(plans: list[Plan], fmt: str) -> str:
                     tablefmt="simple", disable_numparse=True) + "\n"
 
 
+_LISTING_WORDS = {
+    "en": {"issued": ", issued {date}", "count": ", {count} indicators", "columns": ("id", "indicator", "kind",
+           "target", "nature", "report"), "kind": "kind", "unit": "unit", "nature": "nature",
+           "inferred": ", deadline inferred", "target": "target", "report": "report", "years": "years",
+           "baseline": "baseline", "from_data": "from the data", "section": "section", "quote": "quote",
+           "responsible": "responsible", "lead": "lead", "tags": "tags", "note": "note", "sep": ": ", "comma": ", ",
+           "aside": " ({})"},
+    "zh": {"issued": "，{date}印发", "count": "，共{count}项指标", "columns": ("编号", "指标", "类别", "目标", "性质",
+           "填报口径"), "kind": "类别", "unit": "单位", "nature": "性质", "inferred": "，期限为推定",
+           "target": "目标", "report": "填报口径", "years": "年份", "baseline": "基期", "from_data": "取自报送数据",
+           "section": "章节", "quote": "原文", "responsible": "责任单位", "lead": "牵头", "tags": "标签",
+           "note": "备注（英文）", "sep": "：", "comma": "，", "aside": "（{}）"},
+}
+"""The words of `show`; a plan's notes are written in English in its YAML file, and stay so."""
+
+
 def plan_listing(plan: Plan, lang: str, verbose: bool) -> str:
-    header = (f"{plan.id}: {plan.city_zh} {plan.city_en}, {plan.province_zh} {plan.province_en}\n"
+    words = _LISTING_WORDS[lang]
+    sep, comma = words["sep"], words["comma"]
+    header = (f"{plan.id}: {plan.city_zh} {plan.city_en}{comma}{plan.province_zh} {plan.province_en}\n"
               f"{_title(plan)}" + (f" ({plan.title_en})" if plan.title_en else "")
-              + (f", {plan.number}" if plan.number else "")
-              + (f", issued {plan.issued}" if plan.issued else "")
-              + f", {plan.period_label}, {len(plan.indicators)} indicators\n")
+              + (f"{comma}{plan.number}" if plan.number else "")
+              + (words["issued"].format(date=plan.issued) if plan.issued else "")
+              + f"{comma}{plan.period_label}" + words["count"].format(count=len(plan.indicators)) + "\n")
     if not verbose:
         rows = [(i.id, i.name(lang), i.kind, describe.target_text(i, lang), i.nature or "", i.report(lang) or "—")
                 for i in plan.indicators]
-        table = tabulate(rows, headers=("id", "indicator", "kind", "target", "nature", "report"),
-                         tablefmt="simple", disable_numparse=True)
+        table = tabulate(rows, headers=words["columns"], tablefmt="simple", disable_numparse=True)
         return f"{header}\n{table}\n"
     blocks = []
     for number, i in enumerate(plan.indicators, 1):
         lines = [f"{number}. {i.id}  {i.name_zh} / {i.name_en}",
-                 f"   kind: {i.kind}, unit: {i.unit}" + (f", nature: {i.nature}" if i.nature else "")
-                 + (", deadline inferred" if i.deadline_inferred else ""),
-                 f"   target: {describe.target_text(i, lang)}",
-                 f"   report: {i.report(lang) or '—'}"]
+                 f"   {words['kind']}{sep}{i.kind}{comma}{words['unit']}{sep}{describe.unit_text(i, lang)}"
+                 + (f"{comma}{words['nature']}{sep}{i.nature}" if i.nature else "")
+                 + (words["inferred"] if i.deadline_inferred else ""),
+                 f"   {words['target']}{sep}{describe.target_text(i, lang)}",
+                 f"   {words['report']}{sep}{i.report(lang) or '—'}"]
         if i.kind == "annual":
-            lines.append(f"   years: {describe.annual_window_text(i, lang)}")
+            lines.append(f"   {words['years']}{sep}{describe.annual_window_text(i, lang)}")
         if i.baseline:
-            value = "from the data" if i.baseline.value is None else describe.value_text(i.baseline.value, i, lang)
-            lines.append(f"   baseline: {value} ({i.baseline.period})")
-        lines.append(f"   section: {i.section}")
-        lines.append(f"   quote: {i.quote}")
+            value = words["from_data"] if i.baseline.value is None else describe.value_text(i.baseline.value, i,
+                                                                                               lang)
+            lines.append(f"   {words['baseline']}{sep}{value}{words['aside'].format(i.baseline.period)}")
+        lines.append(f"   {words['section']}{sep}{i.section}")
+        lines.append(f"   {words['quote']}{sep}{i.quote}")
         for m in i.milestones:
             if m.quote:
-                lines.append(f"   quote ({m.due}): {m.quote}")
-        lines.append(f"   responsible: {'、'.join(i.responsible) or '—'}"
-                     + (f" (lead: {'、'.join(i.lead)})" if i.lead else ""))
+                lines.append(f"   {words['quote']}{words['aside'].format(m.due)}{sep}{m.quote}")
+        lines.append(f"   {words['responsible']}{sep}{'、'.join(i.responsible) or '—'}"
+                     + (words["aside"].format(f"{words['lead']}{sep}{'、'.join(i.lead)}") if i.lead else ""))
         if i.tags:
-            lines.append(f"   tags: {', '.join(i.tags)}")
+            lines.append(f"   {words['tags']}{sep}{', '.join(i.tags)}")
         if i.note:
-            lines.append(f"   note: {i.note}")
+            lines.append(f"   {words['note']}{sep}{i.note}")
         blocks.append("\n".join(lines))
     return header + "\n" + "\n\n".join(blocks) + "\n"
 

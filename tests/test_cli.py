@@ -163,7 +163,11 @@ def test_show_lists_every_indicator(run):
     assert result.exit_code == 0
     assert "≥ 25% by 2025-12-31" in result.stdout
     verbose = run("show", SAMPLE_PLAN, "-v", "--lang", "zh")
-    assert "quote: 力争2024年6月建成投用" in verbose.stdout
+    assert "   原文：力争2024年6月建成投用" in verbose.stdout
+    assert "共10项指标" in verbose.stdout and "目标：" in verbose.stdout and "indicators" not in verbose.stdout
+    assert "quote: 力争2024年6月建成投用" in run("show", SAMPLE_PLAN, "-v", "--lang", "en").stdout
+    table = run("show", SAMPLE_PLAN, "--lang", "zh").stdout.splitlines()
+    assert table[3].split() == ["编号", "指标", "类别", "目标", "性质", "填报口径"]
 
 
 def test_template_round_trips(run, tmp_path):
