@@ -235,11 +235,7 @@ class _Rule:
         """Whether `value` meets milestone `index` (-1: the final target), within the tolerance of an
         approximate one."""
         if self.numeric:
-            target = self.targets[index]
-            if target is None:
-                target = self.milestones[index].factor * base
-            elif self.increase:
-                target += base
+            target = self.target(index, base)
             slack = self.slack[index]
             if not slack:
                 return self.check(value, target)
