@@ -147,17 +147,21 @@ def browser(tmp_path_factory):
     tools.close()
 
 
-@pytest.fixture(scope="module")
-def reports(browser, monkeypatch_module):
+def written(pages: dict[str, list[str]]) -> dict[str, tuple[Path, dict]]:
     """Each page's report written with -o, and the JSON of the same run."""
-    monkeypatch_module.chdir(ROOT)
     made = {}
-    for name, args in PAGES.items():
+    for name, args in pages.items():
         path = ARTEFACTS / f"{name}.html"
         result = CliRunner().invoke(main, [*args, "--format", "html", "-o", str(path)])
         assert result.exit_code == 1, result.stderr
         made[name] = (path, json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout))
     return made
+
+
+@pytest.fixture(scope="module")
+def reports(browser, monkeypatch_module):
+    monkeypatch_module.chdir(ROOT)
+    return written(PAGES)
 
 
 @pytest.fixture(scope="module")
@@ -359,15 +363,8 @@ GLYPHS = {"pass": "✔P", "on-track": "▸T", "lag": "▴L", "fail": "✖F", "no
 
 @pytest.fixture(scope="module")
 def regional(browser, monkeypatch_module):
-    """Each regional page's report written with -o, and the JSON of the same run."""
     monkeypatch_module.chdir(ROOT)
-    made = {}
-    for name, args in REGIONAL.items():
-        path = ARTEFACTS / f"{name}.html"
-        result = CliRunner().invoke(main, [*args, "--format", "html", "-o", str(path)])
-        assert result.exit_code == 1, result.stderr
-        made[name] = (path, json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout))
-    return made
+    return written(REGIONAL)
 
 
 def click(page: Opened, selector: str) -> None:
